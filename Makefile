@@ -1,0 +1,28 @@
+# Quick start: `make report` (install + assess the seeds) and `make test` (install + the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install report test bench clean
+
+install: $(STAMP)
+
+# torch's CPU build first (pinned, so pip never resolves a multi-GB CUDA build); then the project.
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+report: install
+	$(BIN)/mtqa assess --manifest seeds/manifest.toml --out reports/seeds
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

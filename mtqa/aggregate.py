@@ -1,0 +1,160 @@
+"""Stage 7, aggregate: the tidy tables of the output contract, from the stages' dataclasses.
+
+Columns that a stage has not computed stay empty (NaN), never filled with a made-up value.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .align import Alignment
+from .noncontent import MarkedDocument
+from .score import UnitScores
+
+SENTENCE_COLUMNS = [
+    "doc_id", "sent_id", "start", "end", "text", "status", "ref_ids", "ref_text", "align_score",
+    "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_penalty", "n_errors",
+]
+ERROR_COLUMNS = [
+    "doc_id", "sent_id", "start", "end", "doc_start", "doc_end", "text", "category", "severity",
+    "detector", "explanation", "suggestion",
+]
+REFERENCE_COLUMNS = ["doc_id", "candidate", "sent_id", "start", "end", "text", "status"]
+DOCUMENT_COLUMNS = [
+    "doc_id", "role", "origin", "system", "n_sentences", "n_content", "n_aligned", "n_unaligned",
+    "n_boilerplate", "n_words", "n_errors", "n_minor", "n_major", "n_critical",
+    "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score",
+]
+SCORE_DECIMALS = 4
+UNIT_METRICS = ("chrf", "bleu", "ter", "semantic")
+
+
+def _ref_ids(reference_doc: str, ids: tuple[int, ...], primary: str) -> str:
+    prefix = "" if reference_doc == primary else f"{reference_doc}:"
+    return ";".join(f"{prefix}{i}" for i in ids)
+
+
+def sentence_table(candidates: list[MarkedDocument], scores: UnitScores, primary: str) -> pd.DataFrame:
+    unit_of = {(u.doc_id, i): row for row, u in enumerate(scores.units) for i in u.candidate_ids}
+    values = {name: scores.scores(name) for name in scores.metrics}
+    rows = []
+    for marked in candidates:
+        doc_id = marked.document.doc_id
+        for s in marked.sentences:
+            row = {"doc_id": doc_id, "sent_id": s.sent_id, "start": s.start, "end": s.end, "text": s.text}
+            unit = unit_of.get((doc_id, s.sent_id))
+            if s.sent_id in marked.non_content:
+                row["status"] = "boilerplate"
+            elif unit is None:
+                row["status"] = "unaligned"
+            else:
+                u = scores.units[unit]
+                row.update(
+                    status="aligned",
+                    ref_ids=_ref_ids(u.reference_doc, u.reference_ids, primary),
+                    ref_text=u.reference,
+                    align_score=u.align_score,
+                    **{name: values[name][unit] for name in values},
+                )
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+    table["n_errors"] = table["n_errors"].astype("Int64")
+    for column in ("align_score", *UNIT_METRICS, "fluency", "quality", "mqm_penalty"):
+        table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
+    return table
+
+
+def reference_table(
+    references: list[MarkedDocument], candidates: list[MarkedDocument], alignments: dict[str, Alignment]
+) -> pd.DataFrame:
+    rows = []
+    for reference in references:
+        ref_id = reference.document.doc_id
+        for candidate in candidates:
+            covered = {
+                i
+                for link in alignments[candidate.document.doc_id].links
+                if link.reference_doc == ref_id
+                for i in link.reference_ids
+            }
+            for s in reference.sentences:
+                if s.sent_id in reference.non_content:
+                    status = "boilerplate"
+                else:
+                    status = "covered" if s.sent_id in covered else "omitted"
+                rows.append(
+                    {
+                        "doc_id": ref_id,
+                        "candidate": candidate.document.doc_id,
+                        "sent_id": s.sent_id,
+                        "start": s.start,
+                        "end": s.end,
+                        "text": s.text,
+                        "status": status,
+                    }
+                )
+    return pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
+
+
+def _words(texts) -> int:
+    return int(sum(len(t.split()) for t in texts))
+
+
+def document_table(
+    references: list[MarkedDocument],
+    candidates: list[MarkedDocument],
+    sentences: pd.DataFrame,
+    errors: pd.DataFrame,
+    scores: UnitScores,
+) -> pd.DataFrame:
+    rows = []
+    for marked in references + candidates:
+        document = marked.document
+        mine = sentences[sentences.doc_id == document.doc_id]
+        content = [s.text for s in marked.content]
+        row = {
+            "doc_id": document.doc_id,
+            "role": document.role,
+            "origin": document.origin,
+            "system": document.system,
+            "n_sentences": len(marked.sentences),
+            "n_content": len(content),
+            "n_boilerplate": len(marked.non_content),
+            "n_words": _words(content),
+        }
+        if document.role == "candidate":
+            doc_errors = errors[errors.doc_id == document.doc_id]
+            units = scores.rows_of(document.doc_id)
+            row.update(
+                n_aligned=int((mine.status == "aligned").sum()),
+                n_unaligned=int((mine.status == "unaligned").sum()),
+                **{
+                    name: scores.metrics[name].corpus_score(scores.stats[name][units])
+                    for name in UNIT_METRICS
+                    if name in scores.metrics
+                },
+                fluency=mine.fluency.mean(),
+                quality=mine.quality.mean(),
+            )
+            if mine.n_errors.notna().any():
+                row.update(
+                    n_errors=len(doc_errors),
+                    **{f"n_{level}": int((doc_errors.severity == level).sum()) for level in ("minor", "major", "critical")},
+                )
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+    for column in ("n_aligned", "n_unaligned", "n_errors", "n_minor", "n_major", "n_critical"):
+        table[column] = table[column].astype("Int64")
+    for column in (*UNIT_METRICS, "fluency", "quality", "mqm_score"):
+        table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
+    return table
+
+
+def empty_errors() -> pd.DataFrame:
+    return pd.DataFrame(columns=ERROR_COLUMNS)
+
+
+__all__ = [
+    "SENTENCE_COLUMNS", "ERROR_COLUMNS", "REFERENCE_COLUMNS", "DOCUMENT_COLUMNS",
+    "sentence_table", "reference_table", "document_table", "empty_errors",
+]

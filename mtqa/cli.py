@@ -1,0 +1,104 @@
+"""The command line: ``mtqa assess`` (and the other subcommands as they arrive).
+
+Bad input gives one line on stderr naming the file and the problem, and exit status 2, with nothing
+written to the output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError
+
+EXIT_OK, EXIT_INPUT = 0, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit status 2), like every other input error."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise InputError(None, f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _add_assess(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "assess",
+        help="score candidate translations against a reference and write the report and tables",
+        description="Segment, align and score candidate translations against a reference.",
+    )
+    parser.add_argument("--reference", action="append", default=[], metavar="FILE",
+                        help="reference document (repeat for secondary references; the first is primary)")
+    parser.add_argument("--candidate", action="append", default=[], metavar="FILE",
+                        help="candidate translation (repeat for several)")
+    parser.add_argument("--manifest", metavar="TOML", help="read documents, roles and metadata from a manifest")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--parallel", action="store_true",
+                        help="line-aligned inputs: line i of each candidate translates line i of the reference")
+    parser.add_argument("--embedding-model", default="minilm", metavar="NAME",
+                        help="sentence-embedding model: packaged name, local directory or hub id (default: minilm)")
+    parser.add_argument("--align-threshold", type=float, default=0.5, metavar="COS",
+                        help="minimum similarity for an alignment link (default: 0.5)")
+    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="model batch size (default: 32)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    parser.set_defaults(run=_run_assess)
+
+
+def _run_assess(args: argparse.Namespace) -> int:
+    from .load import load_manifest
+    from .pipeline import AssessOptions, assess
+
+    if args.manifest:
+        if args.reference or args.candidate:
+            raise InputError(args.manifest, "give either --manifest or --reference/--candidate, not both")
+        manifest = load_manifest(args.manifest)
+        references, candidates = manifest.references, manifest.candidates
+    else:
+        if not args.reference:
+            raise InputError(None, "mtqa assess: --reference is required (or --manifest)")
+        if not args.candidate:
+            raise InputError(None, "mtqa assess: at least one --candidate is required (or --manifest)")
+        references, candidates = args.reference, args.candidate
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "exists and is not a folder")
+    options = AssessOptions(
+        parallel=args.parallel,
+        embedding_model=args.embedding_model,
+        align_threshold=args.align_threshold,
+        batch_size=args.batch_size,
+    )
+    result = assess(references, candidates, options=options, progress=not args.quiet)
+    result.save(out)
+    if not args.quiet:
+        from .render.terminal import summary
+
+        print(summary(result))
+        print(f"wrote {out}/report.html and tables", file=sys.stderr)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mtqa", description="Machine-translation quality assessment.")
+    parser.add_argument("--version", action="version", version=f"mtqa {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_assess(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except InputError as error:
+        print(f"mtqa: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("mtqa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

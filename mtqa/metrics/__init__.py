@@ -1,0 +1,13 @@
+"""Metric plugins. A reference-based metric maps (hypotheses, references) to per-segment statistics."""
+
+from __future__ import annotations
+
+from .base import MeanMetric, Metric
+from .lexical import Bleu, ChrF, Ter
+from .semantic import SemanticSimilarity
+
+REFERENCE_METRICS: dict[str, type[Metric]] = {
+    metric.name: metric for metric in (ChrF, Bleu, Ter, SemanticSimilarity)
+}
+
+__all__ = ["Metric", "MeanMetric", "REFERENCE_METRICS", "ChrF", "Bleu", "Ter", "SemanticSimilarity"]

@@ -1,0 +1,1 @@
+"""Renderings of an Assessment: files of the output contract, HTML, terminal tables."""

@@ -1,0 +1,50 @@
+"""Write the output contract's files. Each file is written to a temporary name in the same folder and
+renamed into place, so a crash never leaves a half-written table; all content is rendered in memory
+before the first file is touched."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..result import Assessment
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def render_outputs(result: "Assessment") -> dict[str, str]:
+    from .html import render_html
+
+    return {
+        "sentences.csv": result.sentences.to_csv(index=False),
+        "errors.csv": result.errors.to_csv(index=False),
+        "documents.csv": result.documents.to_csv(index=False),
+        "reference.csv": result.reference.to_csv(index=False),
+        "run.json": json.dumps(result.signature, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
+        "report.html": render_html(result),
+    }
+
+
+def write_atomically(path: Path, content: str) -> None:
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs are ordinary files
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(result: "Assessment", out: Path) -> Path:
+    rendered = render_outputs(result)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in rendered.items():
+        write_atomically(out / name, content)
+    return out

@@ -1,0 +1,15 @@
+"""Plain-text summary tables for the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..result import Assessment
+
+_COLUMNS = ["doc_id", "role", "n_content", "n_aligned", "n_unaligned", "n_boilerplate", "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score"]
+
+
+def summary(result: "Assessment") -> str:
+    table = result.documents[[c for c in _COLUMNS if c in result.documents]]
+    return table.to_string(index=False, na_rep="–", float_format=lambda v: f"{v:.2f}")

