@@ -7,7 +7,7 @@
 
 __version__ = "0.1.0"
 
-from .errors import InputError  # noqa: E402
+from .exceptions import InputError  # noqa: E402
 from .load import Document, document_from_text, load_document  # noqa: E402
 from .pipeline import AssessOptions, assess  # noqa: E402
 from .result import Assessment  # noqa: E402

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError
+from .exceptions import InputError
 
 EXIT_OK, EXIT_INPUT = 0, 2
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .errors import InputError
+from .exceptions import InputError
 
 Role = Literal["reference", "candidate"]
 

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 
 from . import aggregate
 from .align import Alignment, ReferenceSide, align_greedy, align_parallel
-from .errors import InputError
+from .exceptions import InputError
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, SemanticSimilarity
 from .models import sentence_encoder

@@ -3,7 +3,7 @@
 import pytest
 from conftest import REFERENCE, SEEDS
 
-from mtqa.errors import InputError
+from mtqa.exceptions import InputError
 from mtqa.load import load_document, load_manifest, read_text
 
 
