@@ -7,11 +7,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .noncontent import MarkedDocument
 from .score import UnitScores
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class HTMLFragment:
+    """Rendered HTML that a notebook displays (``_repr_html_``) and a script can write to a file."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
 
 
 @dataclass
@@ -40,3 +57,37 @@ class Assessment:
         from .render.files import write_outputs
 
         return write_outputs(self, Path(out))
+
+    # --- notebook display -------------------------------------------------------------------------
+
+    def _repr_html_(self) -> str:
+        from .render.html import render_summary
+
+        return render_summary(self)
+
+    def show(self, doc_id: str) -> HTMLFragment:
+        """One candidate's sentences beside their reference sentences, error spans highlighted."""
+        from .exceptions import InputError
+        from .render.html import render_document
+
+        if doc_id not in self.candidates:
+            raise InputError(doc_id, f"not a candidate of this assessment (candidates: {', '.join(self.candidates)})")
+        return HTMLFragment(render_document(self, doc_id))
+
+    def plot_quality(self) -> "Figure":
+        """Sentence-score distribution per candidate (quality; semantic similarity until quality exists)."""
+        from .render.plots import quality_distribution
+
+        return quality_distribution(self)
+
+    def plot_errors(self) -> "Figure":
+        """Error spans per MQM category, one bar per candidate."""
+        from .render.plots import errors_by_category
+
+        return errors_by_category(self)
+
+    def plot_fidelity_fluency(self) -> "Figure":
+        """Fidelity against fluency, one dot per sentence, one colour and marker per candidate."""
+        from .render.plots import fidelity_fluency
+
+        return fidelity_fluency(self)
