@@ -82,7 +82,7 @@ def quiet_libraries() -> None:
     """Model libraries chatter on load (progress bars, warnings); mtqa's logs stay quiet by default."""
     for name in ("transformers", "sentence_transformers", "huggingface_hub", "accelerate", "torch"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", module=r"(transformers|sentence_transformers|huggingface_hub|torch)\b")
+    warnings.filterwarnings("ignore", module=r"(transformers|sentence_transformers|huggingface_hub|torch|tqdm)\b")
     try:
         from transformers.utils import logging as hf_logging
 

@@ -53,18 +53,19 @@ class Score:
     label: str
     digits: int
     meaning: str  # the header's tooltip
+    better: str = ""  # "higher" or "lower": the summary marks the best candidate; "" marks none
 
 
 # Document-level scores of the summary, in display order; a column the result lacks is left out.
 SUMMARY_SCORES = (
-    Score("quality", "Quality", 1, "mean sentence quality, 0–100, higher is better"),
+    Score("quality", "Quality", 1, "mean sentence quality, 0–100, higher is better", "higher"),
     Score("mqm_score", "MQM", 1, "MQM-style score from the error penalties (minor 1, major 5, critical 25) per 100 words"),
-    Score("fidelity", "Fidelity", 3, "fidelity to the reference, higher is better"),
-    Score("semantic", "Semantic", 3, "mean cosine similarity of aligned sentences to their reference, higher is better"),
-    Score("fluency", "Fluency", 1, "mean reference-free fluency, 0–100, higher is better"),
-    Score("chrf", "chrF", 1, "corpus chrF over aligned units, higher is better"),
-    Score("bleu", "BLEU", 1, "corpus BLEU over aligned units, higher is better"),
-    Score("ter", "TER", 1, "corpus TER over aligned units, lower is better"),
+    Score("fidelity", "Fidelity", 3, "fidelity to the reference, higher is better", "higher"),
+    Score("semantic", "Semantic", 3, "mean cosine similarity of aligned sentences to their reference, higher is better", "higher"),
+    Score("fluency", "Fluency", 1, "mean reference-free fluency, 0–100, higher is better", "higher"),
+    Score("chrf", "chrF", 1, "corpus chrF over aligned units, higher is better", "higher"),
+    Score("bleu", "BLEU", 1, "corpus BLEU over aligned units, higher is better", "higher"),
+    Score("ter", "TER", 1, "corpus TER over aligned units, lower is better", "lower"),
 )
 # Sentence-level scores shown under each sentence's headline score.
 SENTENCE_SCORES = (
@@ -211,6 +212,7 @@ def _score_cell(value: Any, scale: float, digits: int) -> dict:
     return {"text": number(value, digits), "value": f"{float(value):.6f}", "width": round(100 * fraction)}
 
 
+
 def _sentence_rows(result: "Assessment", doc_id: str, prefix: str) -> list[dict]:
     """A candidate's content sentences in document order, with the primary reference's omitted
     sentences placed before the first sentence aligned to a later reference sentence."""
@@ -268,9 +270,18 @@ def _sentence_rows(result: "Assessment", doc_id: str, prefix: str) -> list[dict]
     return rows
 
 
+def _best(documents: pd.DataFrame, candidates: list[str], score: Score) -> str | None:
+    """The candidate with the best value of ``score``, when at least two candidates have one."""
+    values = documents.set_index("doc_id").loc[candidates, score.column].dropna()
+    if not score.better or len(values) < 2 or values.nunique() < 2:
+        return None
+    return str(values.idxmax() if score.better == "higher" else values.idxmin())
+
+
 def _summary(result: "Assessment") -> dict:
     documents = result.documents
     scores = [s for s in SUMMARY_SCORES if s.column in documents]
+    best = {s.column: _best(documents, result.candidates, s) for s in scores}
     errors_known = bool(len(result.errors)) or ("n_errors" in documents and documents["n_errors"].notna().any())
     rows = []
     for index, doc_id in enumerate(result.candidates):
@@ -293,6 +304,7 @@ def _summary(result: "Assessment") -> dict:
                         "low": number(record.get(f"{s.column}_ci_low"), s.digits),
                         "high": number(record.get(f"{s.column}_ci_high"), s.digits),
                         "has_ci": present(record.get(f"{s.column}_ci_low")) and present(record.get(f"{s.column}_ci_high")),
+                        "best": best[s.column] == doc_id,
                     }
                     for s in scores
                 ],
@@ -461,7 +473,7 @@ def report_context(result: "Assessment") -> dict:
         "severities": SEVERITIES,
         "weights": SEVERITY_WEIGHTS,
         "score_label": score.label,
-        "score_name": "quality" if score.is_quality else "semantic",
+        "score_name": score.column,
         "audit": _audit(result),
         "comparison": _frame(comparison) if isinstance(comparison, pd.DataFrame) and not comparison.empty else None,
         "signature": _signature(result.signature),
@@ -489,9 +501,11 @@ def render_summary(result: "Assessment") -> str:
 def render_document(result: "Assessment", doc_id: str) -> str:
     """One candidate's sentences beside their references, spans highlighted (``Assessment.show``)."""
     section = _candidate_section(result, result.candidates.index(doc_id), doc_id)
+    score = sentence_score(result.sentences)
     return _environment.get_template("document.html.j2").render(
         section=section,
         legend=_legend(result),
-        score_label=sentence_score(result.sentences).label,
+        score_label=score.label,
+        score_name=score.column,
         css=Markup(_asset("report.css")),
     )
