@@ -75,14 +75,16 @@ def quality_distribution(result: "Assessment") -> Figure:
         for index, (position, points) in enumerate(zip(positions, values)):
             if not len(points):
                 continue
+            crowded = len(points) > 80  # many sentences: smaller, fainter dots so the box stays readable
+            axes.scatter(
+                points, position + jitter.uniform(-0.2, 0.2, len(points)), s=8 if crowded else 24,
+                alpha=0.35 if crowded else 0.8, color=candidate_colour(index), marker=candidate_marker(index),
+                linewidths=0, zorder=3,
+            )
             axes.boxplot(
                 points, positions=[position], orientation="horizontal", widths=0.55, showfliers=False,
-                medianprops={"color": "#222222", "linewidth": 1.5}, boxprops={"color": "#555555"},
-                whiskerprops={"color": "#555555"}, capprops={"color": "#555555"},
-            )
-            axes.scatter(
-                points, position + jitter.uniform(-0.18, 0.18, len(points)), s=24, alpha=0.8,
-                color=candidate_colour(index), marker=candidate_marker(index), linewidths=0, zorder=3,
+                medianprops={"color": "#222222", "linewidth": 1.8}, boxprops={"color": "#333333"},
+                whiskerprops={"color": "#333333"}, capprops={"color": "#333333"}, zorder=4,
             )
         axes.set_yticks(positions, [f"{_label(result, c)}\n{len(v)} sentences" for c, v in zip(candidates, values)])
         axes.set_xlim(0, score.scale)
