@@ -29,6 +29,7 @@ class JudgedSegments:
     references: list[str]
     human: str  # what the ``human`` column is
     reference: str  # what the ``reference`` column is
+    source: str  # the file it was read from, relative to the repository
 
     @property
     def systems(self) -> dict[str, list[str]]:
@@ -38,8 +39,18 @@ class JudgedSegments:
         }
 
 
+TED_FILE = "mqm_zhen_ted21/segments.jsonl"
+MLQE_FILE = "qe_ruen_mlqepe/ruen_test20.jsonl"
+DIABLA_FILE = "judg_fren_diabla/fr2en_judgements.jsonl"
+DEMETR_FILE = "contrastive_demetr/demetr_fr_ru.jsonl"
+
+
 def _read(relative: str) -> pd.DataFrame:
     return pd.read_json(DATA / relative, lines=True, dtype=False)
+
+
+def _source(relative: str) -> str:
+    return f"benchmarks/data/{relative}"
 
 
 def _single_system(table: pd.DataFrame, hypothesis: str, reference: str) -> tuple[pd.DataFrame, list[str]]:
@@ -50,7 +61,7 @@ def _single_system(table: pd.DataFrame, hypothesis: str, reference: str) -> tupl
 
 
 def ted(quick: bool = False) -> JudgedSegments:
-    table = _read("mqm_zhen_ted21/segments.jsonl").sort_values(["doc", "seg_id", "system"], kind="stable")
+    table = _read(TED_FILE).sort_values(["doc", "seg_id", "system"], kind="stable")
     segments = table.drop_duplicates("seg_id")[["seg_id", "reference"]].reset_index(drop=True)
     if quick:
         segments = segments.head(QUICK_SEGMENTS["ted"])
@@ -66,11 +77,12 @@ def ted(quick: bool = False) -> JudgedSegments:
         references=segments.reference.tolist(),
         human="`mqm_score` (minus the sum of error weights: major 5, minor 1, minor punctuation 0.1; 0 = perfect)",
         reference="refB, an independent human translation",
+        source=_source(TED_FILE),
     )
 
 
 def mlqe(quick: bool = False) -> JudgedSegments:
-    table = _read("qe_ruen_mlqepe/ruen_test20.jsonl")
+    table = _read(MLQE_FILE)
     if quick:
         table = table.head(QUICK_SEGMENTS["mlqe"])
     table, references = _single_system(table, "mt", "pe_tok")
@@ -82,11 +94,12 @@ def mlqe(quick: bool = False) -> JudgedSegments:
         references=references,
         human="`da_z_mean` (three raters' z-normalised 0-100 direct assessments, averaged)",
         reference="the tokenised human post-edit of this very MT (a pseudo-reference, not an independent one)",
+        source=_source(MLQE_FILE),
     )
 
 
 def diabla(quick: bool = False) -> JudgedSegments:
-    table = _read("judg_fren_diabla/fr2en_judgements.jsonl")
+    table = _read(DIABLA_FILE)
     if quick:
         table = table.head(QUICK_SEGMENTS["diabla"])
     table, references = _single_system(table, "mt_en", "reference_en")
@@ -98,12 +111,13 @@ def diabla(quick: bool = False) -> JudgedSegments:
         references=references,
         human="`judgment` as an ordinal (poor 0, medium 1, perfect 2)",
         reference="an independent human translation",
+        source=_source(DIABLA_FILE),
     )
 
 
 def demetr(quick: bool = False) -> pd.DataFrame:
     """DEMETR contrastive items: ``ref``, the intact ``mt`` and its perturbed copy ``pert``."""
-    table = _read("contrastive_demetr/demetr_fr_ru.jsonl")
+    table = _read(DEMETR_FILE)
     if quick:
         table = table.groupby(["lang", "pert_name"], sort=False).head(QUICK_DEMETR_PER_TYPE)
     return table.reset_index(drop=True)

@@ -66,6 +66,7 @@ class Development:
 
     name: str
     table: pd.DataFrame  # human, target, fold, group, baseline_chrf, n_words and mtqa's score columns
+    source: str = ""
 
     @property
     def rows(self) -> int:
@@ -83,10 +84,11 @@ def assign_folds(groups: pd.Series, folds: int = FOLDS) -> pd.Series:
 def load_development(names) -> dict[str, Development]:
     developments = {}
     for name in names:
-        table, _ = score_judged(datasets.JUDGED[name]())
+        data = datasets.JUDGED[name]()
+        table, _ = score_judged(data)
         table["target"] = TARGETS[name][1](table).astype(float)
         table["fold"] = assign_folds(table.group)
-        developments[name] = Development(name, table)
+        developments[name] = Development(name, table, data.source)
     return developments
 
 
@@ -209,7 +211,7 @@ def fit(version: str, features: dict[str, list[str] | None]) -> dict:
         for name in mine:
             data[name] = {
                 "name": name,
-                "path": f"benchmarks/data/{_folder(name)}",
+                "path": developments[name].source,
                 "rows": developments[name].rows,
                 "target": TARGETS[name][0],
                 "groups": f"{developments[name].table.group.nunique()} × {GROUPS[name]}",
@@ -237,14 +239,6 @@ def fit(version: str, features: dict[str, list[str] | None]) -> dict:
             **cross_validation,
         },
     }
-
-
-def _folder(name: str) -> str:
-    return {
-        "ted_zhen_mqm": "mqm_zhen_ted21/segments.jsonl",
-        "diabla_fren_judgements": "judg_fren_diabla/fr2en_judgements.jsonl",
-        "mlqe_ruen_da": "qe_ruen_mlqepe/ruen_test20.jsonl",
-    }[name]
 
 
 def main(argv: list[str] | None = None) -> int:

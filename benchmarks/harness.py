@@ -127,7 +127,8 @@ def render(outcomes: list[Outcome], quick: bool, seconds: float) -> str:
         f"mtqa {__version__}, {mode} run of {len(outcomes)} benchmark(s) in {seconds:.0f} s on "
         f"{os.cpu_count()} CPU core(s), Python {platform.python_version()}, "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Made by `make bench{' QUICK=1' if quick else ''}` "
-        f"(`python -m benchmarks.run{' --quick' if quick else ''}`).",
+        f"(`python -m benchmarks.run{' --quick' if quick else ''}`). Load average when done: "
+        f"{os.getloadavg()[0]:.1f} (timings slow down when other processes share the cores).",
         "",
     ]
     for outcome in outcomes:

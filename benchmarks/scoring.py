@@ -3,6 +3,7 @@ run, with sacrebleu's sentence-level chrF, BLEU and TER as baselines; each step 
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Mapping, Sequence
 
@@ -12,6 +13,10 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 import mtqa
 from benchmarks.datasets import JudgedSegments
 from benchmarks.harness import Timing
+
+# DEMETR's "tokenized" perturbation and MLQE-PE's post-edits are tokenised on purpose: sacrebleu's
+# advice to detokenise them would only be noise in the benchmark's output.
+logging.getLogger("sacrebleu").setLevel(logging.ERROR)
 
 MTQA_SCORES = ("quality", "semantic", "fluency", "chrf", "bleu", "ter", "mqm_penalty")
 BASELINES = ("baseline_chrf", "baseline_bleu", "baseline_ter")
