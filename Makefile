@@ -1,4 +1,5 @@
 # Quick start: `make report` (install + assess the seeds) and `make test` (install + the whole suite).
+# `make bench` (install + benchmarks against human judgements -> reports/benchmarks.md; QUICK=1 subsamples).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,6 +24,9 @@ report: install
 
 test: install
 	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick) --out reports/benchmarks$(if $(QUICK),-quick).md
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

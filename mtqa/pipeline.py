@@ -19,6 +19,7 @@ from .metrics import REFERENCE_METRICS, SemanticSimilarity
 from .models import sentence_encoder
 from .noncontent import MarkedDocument, mark_non_content
 from .progress import track
+from .quality import add_quality, packaged_model
 from .result import Assessment
 from .score import build_units, score_units
 from .segment import segment, segment_lines
@@ -146,12 +147,13 @@ def assess(
 
     errors = aggregate.empty_errors()
     primary = references[0].doc_id
-    sentences = aggregate.sentence_table(marked_cands, scores, primary)
+    sentences = add_quality(aggregate.sentence_table(marked_cands, scores, primary))
     documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores)
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments)
     signature = run_signature(
         options, references + candidate_docs, metrics, {"embedding": options.embedding_model}
     )
+    signature["quality_weights"] = packaged_model().describe()
     return Assessment(
         sentences=sentences,
         errors=errors,

@@ -1,0 +1,268 @@
+"""Fit mtqa's quality score and write its weights file (``mtqa/data/quality_weights.json``).
+
+    python -m benchmarks.fit_quality --version 2 [--reference semantic chrf ...] [--reference-free fluency ...]
+
+Features are read from mtqa's own results: every development data set of ``benchmarks/data`` with human
+scores is assessed with mtqa (``--parallel``), and its sentence-table columns are the features. Each
+variant is a logistic model, ``quality = 100 * sigmoid(b + sum_i w_i * z_i)``, on features clipped to
+their 1st-99th percentiles and standardised (``z``, oriented so that higher is better), with ``w >= 0``
+so the score is monotone in every feature. The human scores become targets in [0, 1]:
+
+- TED zh→en MQM: ``clip(1 + mqm_score / 25, 0, 1)`` (one critical error's weight, 25, reaches 0);
+- DiaBLa fr→en: perfect 1, medium 0.5, poor 0;
+- MLQE-PE ru→en (reference-free variant only; it has no independent reference): ``da_mean / 100``.
+
+The loss is the cross-entropy against these soft targets, each data set weighing the same in total, with
+a small L2 penalty on the weights. Cross-validation holds out whole documents (TED talks, DiaBLa
+dialogues, MLQE-PE source documents) in 5 folds and reports out-of-fold correlations with the raw human
+scores beside chrF on the same rows. The seed documents are never used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+import mtqa
+from benchmarks import datasets
+from benchmarks.correlation import agreement
+from benchmarks.scoring import score_judged
+from mtqa.quality import Feature, QualityModel, Variant
+
+OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "quality_weights.json"
+DIRECTIONS = {"semantic": 1, "chrf": 1, "bleu": 1, "ter": -1, "fluency": 1, "mqm_penalty": -1}
+# Candidate features of each variant, in order; by default those mtqa leaves empty are skipped. The
+# fit keeps the features whose weight is positive.
+DEFAULT_FEATURES = {
+    "reference": ("semantic", "chrf", "bleu", "ter", "fluency", "mqm_penalty"),
+    "reference_free": ("fluency",),
+}
+FIT_DATA = {
+    "reference": ("ted_zhen_mqm", "diabla_fren_judgements"),
+    "reference_free": ("ted_zhen_mqm", "diabla_fren_judgements", "mlqe_ruen_da"),
+}
+TARGETS = {
+    "ted_zhen_mqm": ("clip(1 + mqm_score / 25, 0, 1)", lambda t: np.clip(1 + t.mqm_score / 25, 0, 1)),
+    "diabla_fren_judgements": ("perfect 1, medium 0.5, poor 0", lambda t: t.human / 2),
+    "mlqe_ruen_da": ("da_mean / 100", lambda t: t.da_mean / 100),
+}
+GROUPS = {"ted_zhen_mqm": "talk (doc)", "diabla_fren_judgements": "dialogue", "mlqe_ruen_da": "source document (doc_id)"}
+FOLDS = 5
+L2 = 1e-3
+CLIP_QUANTILES = (0.01, 0.99)
+
+
+@dataclass
+class Development:
+    """One data set's features (mtqa's sentence scores), targets and cross-validation folds."""
+
+    name: str
+    table: pd.DataFrame  # human, target, fold, group, baseline_chrf, n_words and mtqa's score columns
+    source: str = ""
+
+    @property
+    def rows(self) -> int:
+        return len(self.table)
+
+
+def assign_folds(groups: pd.Series, folds: int = FOLDS) -> pd.Series:
+    """Whole groups to folds, round-robin over the groups ordered by a hash of their name (stable,
+    and independent of the data's order)."""
+    names = sorted(groups.unique(), key=lambda g: hashlib.sha256(str(g).encode()).hexdigest())
+    fold_of = {name: i % folds for i, name in enumerate(names)}
+    return groups.map(fold_of).astype(int)
+
+
+def load_development(names) -> dict[str, Development]:
+    developments = {}
+    for name in names:
+        data = datasets.JUDGED[name]()
+        table, _ = score_judged(data)
+        table["target"] = TARGETS[name][1](table).astype(float)
+        table["fold"] = assign_folds(table.group)
+        developments[name] = Development(name, table, data.source)
+    return developments
+
+
+def choose_features(requested, developments: dict[str, Development], explicit: bool) -> list[str]:
+    usable = []
+    for column in requested:
+        if column not in DIRECTIONS:
+            raise SystemExit(f"fit_quality: unknown feature {column!r} (known: {', '.join(DIRECTIONS)})")
+        filled = all(column in d.table and d.table[column].notna().all() for d in developments.values())
+        if filled:
+            usable.append(column)
+        elif explicit:
+            raise SystemExit(f"fit_quality: feature {column!r} is empty in mtqa's results for some fitting data")
+    return usable
+
+
+def _stack(developments: list[Development], columns: list[str], mask=None):
+    """Features, targets and per-row weights (each data set sums to 1) of the selected rows."""
+    parts = [d.table if mask is None else d.table[mask(d.table)] for d in developments]
+    x = np.vstack([p[columns].to_numpy(float) for p in parts])
+    t = np.concatenate([p.target.to_numpy(float) for p in parts])
+    s = np.concatenate([np.full(len(p), 1.0 / len(p)) for p in parts])
+    return x, t, s
+
+
+def fit_variant(name: str, columns: list[str], x: np.ndarray, t: np.ndarray, s: np.ndarray) -> Variant:
+    low, high = np.quantile(x, CLIP_QUANTILES, axis=0)
+    clipped = np.clip(x, low, high)
+    center, scale = clipped.mean(axis=0), clipped.std(axis=0)
+    if np.any(scale == 0):
+        raise SystemExit(f"fit_quality: a feature of {name!r} is constant on the fitting data")
+    directions = np.array([DIRECTIONS[c] for c in columns])
+    z = directions * (clipped - center) / scale
+    total = s.sum()
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        b, w = params[0], params[1:]
+        logit = b + z @ w
+        p = 1 / (1 + np.exp(-logit))
+        # cross-entropy with soft targets, written with logaddexp for stability
+        ce = s * (np.logaddexp(0, logit) - t * logit)
+        residual = s * (p - t)
+        gradient = np.concatenate([[residual.sum()], z.T @ residual]) / total
+        gradient[1:] += L2 * w
+        return ce.sum() / total + 0.5 * L2 * float(w @ w), gradient
+
+    start = np.zeros(len(columns) + 1)
+    bounds = [(None, None)] + [(0.0, None)] * len(columns)
+    fitted = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"gtol": 1e-10, "maxiter": 5000})
+    if not fitted.success:
+        raise SystemExit(f"fit_quality: the fit of {name!r} did not converge ({fitted.message})")
+    b, w = fitted.x[0], np.round(fitted.x[1:], 6)
+    features = tuple(
+        Feature(column, int(direction), round(float(lo), 6), round(float(hi), 6), round(float(c), 6),
+                round(float(sc), 6), float(weight))
+        for column, direction, lo, hi, c, sc, weight in zip(columns, directions, low, high, center, scale, w)
+        if weight > 0  # a feature the fit gave no weight would only make the variant need its column
+    )
+    if not features:
+        raise SystemExit(f"fit_quality: every weight of {name!r} is 0 (no feature agrees with the human scores)")
+    return Variant(name, name == "reference", round(float(b), 6), features)
+
+
+def evaluate(variant_name: str, columns: list[str], developments: dict[str, Development]) -> dict:
+    """Out-of-fold predictions (5 folds of whole documents) and their agreement with the human scores."""
+    fit_names = list(developments)
+    out_of_fold = {name: np.full(d.rows, np.nan) for name, d in developments.items()}
+    for fold in range(FOLDS):
+        x, t, s = _stack(list(developments.values()), columns, lambda table: table.fold != fold)
+        variant = fit_variant(variant_name, columns, x, t, s)
+        for name, d in developments.items():
+            held_out = (d.table.fold == fold).to_numpy()
+            out_of_fold[name][held_out] = variant.score(d.table[held_out])
+    results = {}
+    for name, d in developments.items():
+        human = d.table.human
+        predicted = pd.Series(out_of_fold[name], index=d.table.index)
+        summary = _rounded(agreement(predicted, human))
+        summary["chrf_pearson"] = round(agreement(d.table.baseline_chrf, human)["pearson"], 4)
+        summary["folds"] = [_fold_summary(d.table, predicted, k) for k in range(FOLDS)]
+        summary["single_feature_pearson"] = {
+            c: round(DIRECTIONS[c] * agreement(d.table[c], human)["pearson"], 4) for c in columns
+        }
+        summary["length_pearson"] = round(agreement(-d.table.n_words, human)["pearson"], 4)
+        results[name] = summary
+    return {"fitted_on": fit_names, "data": results}
+
+
+def _fold_summary(table: pd.DataFrame, predicted: pd.Series, fold: int) -> dict:
+    mine = table.fold == fold
+    groups = sorted(table.group[mine].unique())
+    return {
+        "held_out": groups[0] if len(groups) == 1 else f"{len(groups)} groups",
+        "rows": int(mine.sum()),
+        "pearson": round(agreement(predicted[mine], table.human[mine])["pearson"], 4),
+        "chrf_pearson": round(agreement(table.baseline_chrf[mine], table.human[mine])["pearson"], 4),
+    }
+
+
+def _rounded(figures: dict) -> dict:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items() if k != "pearson 95% CI"} | {
+        "pearson_95ci": figures["pearson 95% CI"]
+    }
+
+
+def fit(version: str, features: dict[str, list[str] | None]) -> dict:
+    """The weights file's content: every variant with usable features, fitted on all its data."""
+    names = sorted({n for v in FIT_DATA.values() for n in v})
+    developments = load_development(names)
+    variants, cross_validation, data = [], {}, {}
+    for variant_name, requested in features.items():
+        mine = {n: developments[n] for n in FIT_DATA[variant_name]}
+        columns = choose_features(requested or DEFAULT_FEATURES[variant_name], mine, requested is not None)
+        if not columns:
+            print(f"fit_quality: no usable feature for the {variant_name} variant: not fitted", file=sys.stderr)
+            continue
+        x, t, s = _stack(list(mine.values()), columns)
+        variants.append(fit_variant(variant_name, columns, x, t, s))
+        cross_validation[variant_name] = evaluate(variant_name, columns, mine)
+        for name in mine:
+            data[name] = {
+                "name": name,
+                "path": developments[name].source,
+                "rows": developments[name].rows,
+                "target": TARGETS[name][0],
+                "groups": f"{developments[name].table.group.nunique()} × {GROUPS[name]}",
+            }
+    model = QualityModel(version, tuple(variants))
+    return {
+        "version": version,
+        "model": "quality = 100 * sigmoid(intercept + sum(weight * direction * (clip(x, low, high) - center) / scale)); "
+        "weights >= 0, so quality never falls when a feature improves; a sentence gets the first variant "
+        "whose features it all has (reference first)",
+        "variants": [v.to_dict() for v in model.variants],
+        "fitting": {
+            "script": "benchmarks/fit_quality.py",
+            "mtqa": mtqa.__version__,
+            "features_from": "mtqa.assess(..., parallel=True) sentence tables, embedding model minilm",
+            "objective": "cross-entropy against soft targets in [0, 1], each data set weighing the same in total, "
+            f"L2 penalty {L2} on the weights, L-BFGS-B with weights bounded at 0",
+            "clip_quantiles": list(CLIP_QUANTILES),
+            "data": list(data.values()),
+        },
+        "cross_validation": {
+            "scheme": f"{FOLDS} folds of whole documents per data set (groups ordered by SHA-256 of their "
+            "name, dealt round-robin); the model, clip bounds and standardisation are refitted on the other "
+            "folds; correlations are of out-of-fold predictions with the raw human scores",
+            **cross_validation,
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.fit_quality", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", required=True, help="the weights' version, recorded in every run.json")
+    parser.add_argument("--reference", nargs="+", metavar="COLUMN",
+                        help=f"features of the reference variant (default: those of {DEFAULT_FEATURES['reference']} mtqa fills)")
+    parser.add_argument("--reference-free", nargs="+", metavar="COLUMN",
+                        help=f"features of the reference-free variant (default: {DEFAULT_FEATURES['reference_free']} if filled)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+
+    spec = fit(args.version, {"reference": args.reference, "reference_free": args.reference_free})
+    QualityModel.from_dict(spec)  # the file must load before it is written
+    args.out.write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    for variant in spec["variants"]:
+        weights = ", ".join(f"{f['column']} {f['weight']:.3f}" for f in variant["features"])
+        print(f"{variant['name']}: intercept {variant['intercept']:.3f}; {weights}")
+        for name, figures in spec["cross_validation"][variant["name"]]["data"].items():
+            print(f"  {name}: out-of-fold pearson {figures['pearson']:.3f} spearman {figures['spearman']:.3f} "
+                  f"kendall {figures['kendall']:.3f} (chrF {figures['chrf_pearson']:.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

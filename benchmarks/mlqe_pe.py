@@ -1,0 +1,53 @@
+"""MLQE-PE ru→en (direct assessment): quality estimation without a reference. The reference-free
+scores (reference-free quality, fluency) are the real test, beside the trivial baseline of sentence
+length. The data has no independent reference, only the human post-edit of this very MT: scores
+computed against it are listed apart, as a pseudo-reference setting that favours lexical metrics."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from benchmarks import correlation, datasets
+from benchmarks.harness import Section
+from benchmarks.scoring import score_judged
+from mtqa.quality import packaged_model
+
+ORDER = 20
+REFERENCE_FREE = (
+    correlation.Score("quality_reference_free", "quality (reference-free variant)", "mtqa"),
+    correlation.Score("fluency", "fluency", "mtqa"),
+    correlation.Score("n_words", "−length (words)", "baseline (trivial)", -1),
+)
+PSEUDO_REFERENCE = (
+    correlation.Score("quality", "quality (reference variant)", "mtqa"),
+    correlation.Score("semantic", "semantic", "mtqa"),
+    correlation.Score("mqm_penalty", "−mqm_penalty", "mtqa", -1),
+    *correlation.BASELINES[:3],
+)
+
+
+def run(quick: bool) -> list[Section]:
+    data = datasets.mlqe(quick)
+    scored, timings = score_judged(data)
+    variant = packaged_model().variant("reference_free")
+    if variant is not None:
+        scored["quality_reference_free"] = variant.score(scored)
+    tables, empty = [], []
+    for setting, candidates in (("reference-free", REFERENCE_FREE), ("post-edit as pseudo-reference", PSEUDO_REFERENCE)):
+        scores, missing = correlation.present(scored, candidates)
+        empty += missing
+        tables.append(correlation.correlation_table(scored, "human", scores).assign(setting=setting))
+    table = pd.concat(tables, ignore_index=True)
+    table = table[["setting", *[c for c in table.columns if c != "setting"]]]
+    notes = [
+        f"{len(scored)} segments from {data.table.group.nunique()} documents; human score: {data.human}. "
+        f"mtqa ran in `--parallel` mode with {data.reference} as its reference document: every "
+        "reference-based figure (second block) compares the MT with its own correction, an HTER-like "
+        "setting, not a reference-based evaluation.",
+        "The packaged quality weights have no reference-free variant yet (it needs reference-free features "
+        "such as fluency)." if variant is None else
+        f"The reference-free quality uses {', '.join(variant.columns)}; "
+        + correlation.quality_note(data.name),
+        *correlation.empty_note(empty),
+    ]
+    return [Section(data.title, table, notes, timings)]

@@ -1,0 +1,69 @@
+"""Score line-aligned segments with mtqa (``--parallel`` mode, through the Python API) and, in the same
+run, with sacrebleu's sentence-level chrF, BLEU and TER as baselines; each step timed."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Mapping, Sequence
+
+import pandas as pd
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+import mtqa
+from benchmarks.datasets import JudgedSegments
+from benchmarks.harness import Timing
+
+# DEMETR's "tokenized" perturbation and MLQE-PE's post-edits are tokenised on purpose: sacrebleu's
+# advice to detokenise them would only be noise in the benchmark's output.
+logging.getLogger("sacrebleu").setLevel(logging.ERROR)
+
+MTQA_SCORES = ("quality", "semantic", "fluency", "chrf", "bleu", "ter", "mqm_penalty")
+BASELINES = ("baseline_chrf", "baseline_bleu", "baseline_ter")
+
+
+def one_line(text: str) -> str:
+    """A segment as one line of a line-aligned file (runs of white space folded to one space)."""
+    folded = " ".join(str(text).split())
+    if not folded:
+        raise ValueError(f"empty segment {text!r}: a line-aligned file cannot hold it")
+    return folded
+
+
+def assess_lines(references: Sequence[str], candidates: Mapping[str, Sequence[str]]) -> tuple[pd.DataFrame, Timing]:
+    """mtqa's sentence table for line-aligned candidates (doc_id = candidate name, sent_id = line)."""
+    reference = mtqa.document_from_text("\n".join(map(one_line, references)) + "\n", "reference", "reference")
+    documents = [
+        mtqa.document_from_text("\n".join(map(one_line, lines)) + "\n", "candidate", name)
+        for name, lines in candidates.items()
+    ]
+    started = time.perf_counter()
+    sentences = mtqa.assess(reference, documents, parallel=True).sentences
+    seconds = time.perf_counter() - started
+    expected = sum(len(lines) for lines in candidates.values())
+    if len(sentences) != expected:
+        raise ValueError(f"mtqa returned {len(sentences)} sentences for {expected} lines")
+    return sentences, Timing("mtqa assess --parallel (models loaded on first use)", seconds, expected)
+
+
+def sacrebleu_scores(hypotheses: Sequence[str], references: Sequence[str]) -> tuple[pd.DataFrame, Timing]:
+    """Sentence-level chrF, BLEU (effective order) and TER, straight from sacrebleu."""
+    chrf, bleu, ter = CHRF(), BLEU(effective_order=True), TER()
+    started = time.perf_counter()
+    rows = [
+        (chrf.sentence_score(h, [r]).score, bleu.sentence_score(h, [r]).score, ter.sentence_score(h, [r]).score)
+        for h, r in zip(map(one_line, hypotheses), map(one_line, references))
+    ]
+    seconds = time.perf_counter() - started
+    return pd.DataFrame(rows, columns=list(BASELINES)), Timing("sacrebleu chrF + BLEU + TER (baseline)", seconds, len(rows))
+
+
+def score_judged(data: JudgedSegments) -> tuple[pd.DataFrame, list[Timing]]:
+    """The data set's table with mtqa's sentence scores, the sacrebleu baselines and ``n_words`` beside."""
+    sentences, mtqa_timing = assess_lines(data.references, data.systems)
+    scores = sentences.rename(columns={"doc_id": "system", "sent_id": "line"})[["system", "line", *MTQA_SCORES]]
+    table = data.table.merge(scores, on=["system", "line"], how="left", validate="one_to_one")
+    baselines, baseline_timing = sacrebleu_scores(table.hypothesis.tolist(), table.reference.tolist())
+    table = pd.concat([table, baselines.set_index(table.index)], axis=1)
+    table["n_words"] = table.hypothesis.map(lambda text: len(str(text).split()))
+    return table, [mtqa_timing, baseline_timing]

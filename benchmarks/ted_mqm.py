@@ -1,0 +1,43 @@
+"""TED talks zh→en (WMT21 MQM): segment-level agreement of mtqa's scores with professional MQM
+judgements, beside chrF, BLEU and TER computed in the same run; and the two systems' means."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from benchmarks import correlation, datasets
+from benchmarks.harness import Section
+from benchmarks.scoring import score_judged
+
+ORDER = 10
+
+
+def system_table(scored: pd.DataFrame, scores) -> pd.DataFrame:
+    columns = {"human": "human MQM"} | {s.column: s.label for s in scores}
+    means = scored.groupby("system")[list(columns)].mean()
+    for s in scores:
+        means[s.column] *= s.direction
+    return means.rename(columns=columns).reset_index()
+
+
+def run(quick: bool) -> list[Section]:
+    data = datasets.ted(quick)
+    scored, timings = score_judged(data)
+    scores, empty = correlation.present(scored, correlation.MTQA + correlation.BASELINES)
+    notes = [
+        f"{len(scored)} segments ({data.table.system.nunique()} systems, {data.table.group.nunique()} talks); "
+        f"human score: {data.human}; reference: {data.reference}. mtqa ran in `--parallel` mode.",
+        correlation.quality_note(data.name),
+        correlation.lexical_consistency(scored),
+        *correlation.empty_note(empty),
+    ]
+    return [
+        Section(data.title, correlation.correlation_table(scored, "human", scores), notes, timings),
+        Section(
+            f"{data.title}: system means",
+            system_table(scored, scores),
+            ["Mean per system of the human score and of each (oriented) sentence score; "
+             "the human ranking is DIDI-NLP above Online-W."],
+            level=3,
+        ),
+    ]

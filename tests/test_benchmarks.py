@@ -1,0 +1,111 @@
+"""The benchmark harness: discovery, a quick run on small real subsets of benchmarks/data, the report's
+sections, failure reporting; and the quality fit's building blocks on real rows."""
+
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks import datasets, fit_quality
+from benchmarks.harness import Section, discover, render, run_benchmarks, short_name
+from benchmarks.run import main
+from mtqa.quality import QualityModel
+
+MINE = ["ted_mqm", "mlqe_pe", "diabla", "demetr", "quality_score"]
+
+
+def test_every_module_with_a_run_function_is_a_benchmark_in_report_order():
+    names = [short_name(m) for m in discover()]
+    assert [n for n in names if n in MINE] == MINE
+    for helper in ("harness", "run", "datasets", "scoring", "correlation", "fit_quality"):
+        assert helper not in names
+
+
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "benchmarks.md"
+    status = main(["--quick", "--only", *MINE, "--out", str(out)])
+    return status, out.read_text(encoding="utf-8")
+
+
+def _section(report: str, heading: str) -> str:
+    start = report.index(heading)
+    end = report.find("\n## ", start + len(heading))
+    return report[start:] if end < 0 else report[start:end]
+
+
+def test_the_quick_run_writes_every_section(quick_report):
+    status, report = quick_report
+    assert status == 0
+    assert report.startswith("# mtqa benchmarks\n") and "quick (subsampled smoke test)" in report
+    for heading in (
+        "## TED talks zh→en, WMT21 MQM\n",
+        "### TED talks zh→en, WMT21 MQM: system means",
+        "## MLQE-PE ru→en, direct assessment",
+        "## DiaBLa fr→en dialogue, participants' judgements",
+        "## DEMETR fr/ru→en: accuracy by severity",
+        "### DEMETR: accuracy by perturbation type",
+        "## Quality score: weights",
+        "## Timings",
+    ):
+        assert heading in report, heading
+    assert "FAILED" not in report
+
+
+def test_the_ted_table_sets_mtqa_scores_beside_the_baselines(quick_report):
+    ted = _section(quick_report[1], "## TED talks zh→en, WMT21 MQM\n")
+    assert "| score | kind | n | pearson | pearson 95% CI | spearman | kendall |" in ted
+    for row in ("| quality | mtqa | 120 |", "| semantic | mtqa | 120 |", "| chrF | baseline (sacrebleu) | 120 |",
+                "| BLEU | baseline (sacrebleu) | 120 |", "| −TER | baseline (sacrebleu) | 120 |"):
+        assert row in ted, row
+    assert "equal the sacrebleu baselines computed independently" in ted
+
+
+def test_demetr_accuracy_is_given_per_severity(quick_report):
+    demetr = _section(quick_report[1], "## DEMETR fr/ru→en: accuracy by severity")
+    for severity in ("minor", "major", "critical", "base", "all but base"):
+        assert f"| {severity} |" in demetr
+    timings = _section(quick_report[1], "## Timings")
+    assert "| demetr | mtqa assess --parallel" in timings and "| demetr | sacrebleu chrF + BLEU + TER" in timings
+
+
+def test_a_failing_benchmark_is_reported_and_the_others_still_run():
+    broken = types.ModuleType("benchmarks.broken")
+
+    def run(quick):
+        raise RuntimeError("data file missing")
+
+    broken.run = run
+    working = types.ModuleType("benchmarks.working")
+    working.run = lambda quick: [Section("Working", pd.DataFrame({"metric": ["x"], "pearson": [0.5]}))]
+    outcomes = run_benchmarks([broken, working], quick=True)
+    assert "RuntimeError: data file missing" in outcomes[0].error
+    report = render(outcomes, quick=True, seconds=1.0)
+    assert "## broken: FAILED" in report
+    assert "| metric | pearson |\n|---|--:|\n| x | 0.500 |" in report
+
+
+def test_cross_validation_folds_keep_documents_whole():
+    data = datasets.ted()
+    folds = fit_quality.assign_folds(data.table.group)
+    assert sorted(folds.unique()) == [0, 1, 2, 3, 4]
+    assert (data.table.assign(fold=folds).groupby("group").fold.nunique() == 1).all()
+    dialogues = datasets.diabla(quick=True).table.group
+    assert (pd.DataFrame({"g": dialogues, "f": fit_quality.assign_folds(dialogues)}).groupby("g").f.nunique() == 1).all()
+
+
+def test_a_fitted_variant_agrees_with_the_people_it_was_fitted_on():
+    from benchmarks.scoring import score_judged
+
+    table, _ = score_judged(datasets.diabla(quick=True))
+    table["target"] = fit_quality.TARGETS["diabla_fren_judgements"][1](table)
+    development = fit_quality.Development("diabla_fren_judgements", table)
+    x, t, s = fit_quality._stack([development], ["semantic", "chrf"])
+    variant = fit_quality.fit_variant("reference", ["semantic", "chrf"], x, t, s)
+    model = QualityModel.from_dict({"version": "test", "variants": [variant.to_dict()]})
+    quality = model.score(table)
+    assert ((quality > 0) & (quality < 100)).all()
+    assert np.corrcoef(quality, table.human)[0, 1] > 0.1
+    # the mean prediction matches the mean target, as a calibrated logistic fit should
+    assert quality.mean() / 100 == pytest.approx(t.mean(), abs=0.02)
