@@ -128,12 +128,21 @@ def test_footer_carries_the_run_signature(seeds_result, seeds_html):
     assert "sacrebleu" in footer and "2.6.0" in footer and "align_threshold" in footer
 
 
-def test_scores_not_computed_show_a_dash_and_plots_say_why(seeds_html):
-    summary = seeds_html[seeds_html.index('id="summary"'):seeds_html.index('id="plots"')]
+def test_scores_not_computed_show_a_dash_and_plots_say_why(seeds_result):
+    blank = ["quality", "fluency", "mqm_penalty", "n_errors"]
+    sentences = seeds_result.sentences.copy()
+    sentences[blank] = float("nan")
+    documents = seeds_result.documents.copy()
+    documents[[c for c in documents.columns if c.startswith(("quality", "fluency", "mqm_score", "n_errors"))]] = float("nan")
+    result = dataclasses.replace(
+        seeds_result, sentences=sentences, documents=documents, errors=seeds_result.errors.iloc[0:0]
+    )
+    page = render_html(result)
+    summary = page[page.index('id="summary"'):page.index('id="plots"')]
     assert ">Quality</th>" in summary and '<span class="value">–</span>' in summary
     assert "Error detection has not run" in summary
-    plots_section = seeds_html[seeds_html.index('id="plots"'):seeds_html.index('id="documents"')]
-    assert plots_section.count("<svg") == 1  # the score distribution; no errors, no fluency yet
+    plots_section = page[page.index('id="plots"'):page.index('id="documents"')]
+    assert plots_section.count("<svg") == 1  # the score distribution only: no errors, no fluency
     assert plots.MISSING["errors"] in plots_section and plots.MISSING["fidelity_fluency"] in plots_section
     assert "quality not computed" in plots_section
 
@@ -216,7 +225,7 @@ def test_plots_are_figures_with_labelled_axes(seeds_result):
     quality = result.plot_quality()
     assert isinstance(quality, Figure)
     axes = quality.axes[0]
-    assert "quality not computed" in axes.get_xlabel()
+    assert axes.get_xlabel() == "sentence quality (0–100)"
     assert len(axes.get_yticklabels()) == len(result.candidates)
     errors = result.plot_errors().axes[0]
     assert errors.get_xlabel() == "error spans (count)"
@@ -224,8 +233,11 @@ def test_plots_are_figures_with_labelled_axes(seeds_result):
     widths = sorted(round(p.get_width()) for p in errors.patches if p.get_width() > 0)
     assert widths == [1, 2, 2]  # mistranslation 2, spelling 2, word order 1, all in 000
     scatter = result.plot_fidelity_fluency()
-    assert isinstance(scatter, Figure)  # no fluency yet: a figure that says so, not an error
-    assert "fluency" in scatter.axes[0].texts[0].get_text()
+    assert isinstance(scatter, Figure)
+    if result.sentences.fluency.notna().any():
+        assert "fluency" in scatter.axes[0].get_ylabel() and scatter.axes[0].get_xlabel()
+    else:  # without fluency: a figure that says so, not an error
+        assert "fluency" in scatter.axes[0].texts[0].get_text()
 
 
 def test_the_score_plot_switches_to_quality_when_it_exists(seeds_result):
