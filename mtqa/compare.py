@@ -28,6 +28,7 @@ from .stats import (
 )
 
 DEFAULT_ALPHA = 0.05
+FEW_PAIRS = 10  # below this, resampling tests have little power (and the bootstrap is unreliable)
 SEVERITIES = ("minor", "major", "critical")
 
 
@@ -226,6 +227,7 @@ def compare_assessment(
     segments = {system: system_segments(assessment, system) for system in systems}
     notes: list[str] = []
     system_rows, pair_rows, cluster_rows = [], [], []
+    few_pairs: dict[tuple[str, str], int] = {}
     for spec in SCORES:
         present = [s for s in systems if spec.name in segments[s].scores and not segments[s].scores[spec.name].is_empty]
         if not present:
@@ -251,6 +253,8 @@ def compare_assessment(
             if test.n_pairs == 0:
                 notes.append(f"{spec.name}: {system_a} and {system_b} share no scored reference sentence")
                 continue
+            if test.n_pairs < FEW_PAIRS:
+                few_pairs[(system_a, system_b)] = max(test.n_pairs, few_pairs.get((system_a, system_b), 0))
             score_pairs.append(
                 {"system_a": system_a, "system_b": system_b, "score": spec.name, "n_pairs": test.n_pairs,
                  "score_a": test.score_a, "score_b": test.score_b, "delta": test.delta,
@@ -268,6 +272,7 @@ def compare_assessment(
         system_rows += score_systems
         pair_rows += score_pairs
         cluster_rows += _clusters(spec.name, pd.DataFrame(score_systems), pd.DataFrame(score_pairs, columns=PAIR_COLUMNS))
+    notes += [f"{a} and {b} pair on only {n} segments: weak evidence either way" for (a, b), n in few_pairs.items()]
     documents = {d: assessment.marked[d].document for d in assessment.references + systems}
     inputs = pd.DataFrame(
         [{"system": d.doc_id, "vendor": d.system or d.doc_id, "role": d.role, "path": d.path, "sha256": d.sha256}
