@@ -139,8 +139,22 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}" if abs(value) < 1 else f"{value:.2f}"
 
 
-def _drop_checks(comparison: CompareResult, config: GateConfig) -> list[Check]:
-    pairs = comparison.pairs.set_index("score")
+def _oriented_pairs(comparison: CompareResult, baseline: str, candidate: str) -> pd.DataFrame:
+    """The baseline-candidate rows of the comparison, one per score, with delta = candidate − baseline."""
+    pairs = comparison.pairs
+    forward = pairs[(pairs.system_a == baseline) & (pairs.system_b == candidate)]
+    backward = pairs[(pairs.system_a == candidate) & (pairs.system_b == baseline)].assign(
+        system_a=baseline, system_b=candidate,
+    )
+    backward = backward.assign(
+        score_a=backward.score_b.to_numpy(), score_b=backward.score_a.to_numpy(), delta=-backward.delta,
+        delta_ci_low=-backward.delta_ci_high, delta_ci_high=-backward.delta_ci_low,
+    )
+    return pd.concat([forward, backward]).set_index("score")
+
+
+def _drop_checks(comparison: CompareResult, baseline: str, candidate: str, config: GateConfig) -> list[Check]:
+    pairs = _oriented_pairs(comparison, baseline, candidate)
     tested = [score for score in config.max_drop if score in pairs.index]
     adjusted = {
         test: dict(zip(tested, holm([pairs.loc[s, test] for s in tested]))) for test in ("p_bootstrap", "p_randomization")
@@ -237,9 +251,12 @@ def _regressed_segments(comparison: CompareResult, baseline: str, candidate: str
 
 def gate_assessment(assessment, baseline: str, candidate: str, config: GateConfig | None = None) -> GateResult:
     config = config or GateConfig()
+    for role, system in (("baseline", baseline), ("candidate", candidate)):
+        if system not in assessment.candidates:
+            raise InputError(None, f"{role} {system!r} is not a candidate of the assessment")
     comparison = compare_assessment(assessment, n_resamples=config.resamples, seed=config.seed, alpha=config.alpha)
     checks = (
-        _drop_checks(comparison, config)
+        _drop_checks(comparison, baseline, candidate, config)
         + _critical_checks(comparison, baseline, candidate, config)
         + _quality_check(comparison, candidate, config)
     )
