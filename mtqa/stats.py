@@ -123,6 +123,12 @@ def _swap_masks(n: int, n_trials: int, seed: int) -> np.ndarray:
     return masks
 
 
+def clear_resample_cache() -> None:
+    """Forget the cached resampling matrices (for timing a cold run)."""
+    _bootstrap_weights.cache_clear()
+    _swap_masks.cache_clear()
+
+
 def _percentiles(values: np.ndarray, confidence: float) -> tuple[float, float]:
     values = values[np.isfinite(values)]
     if not len(values):
@@ -241,5 +247,5 @@ def holm(p_values) -> np.ndarray:
 __all__ = [
     "DEFAULT_RESAMPLES", "DEFAULT_SEED", "CONFIDENCE", "ScoreStats", "Interval", "PairedResult",
     "corpus_statistic", "mean_statistic", "bootstrap_interval", "paired_bootstrap",
-    "approximate_randomization", "paired_test", "holm",
+    "approximate_randomization", "paired_test", "holm", "clear_resample_cache",
 ]
