@@ -165,7 +165,7 @@ def trend_table(history: pd.DataFrame) -> str:
 
 
 def plot_trend(history: pd.DataFrame, out: str | Path) -> Path:
-    """One panel per score, one line per vendor (with its 95 % interval), saved as PNG or SVG."""
+    """One panel per score, one line per vendor (with its 95 % intervals), saved as PNG or SVG."""
     out = Path(out)
     if out.suffix.lower() not in (".png", ".svg"):
         raise InputError(out, "plot must be a .png or .svg file")
@@ -187,12 +187,12 @@ def plot_trend(history: pd.DataFrame, out: str | Path) -> Path:
             if mine.empty:
                 continue
             colour = palette[index % len(palette)]
-            axis.plot(mine.recorded_at, mine.value, marker="o", color=colour, label=vendor)
-            axis.fill_between(mine.recorded_at, mine.ci_low, mine.ci_high, color=colour, alpha=0.15)
+            spread = [(mine.value - mine.ci_low).fillna(0).clip(lower=0), (mine.ci_high - mine.value).fillna(0).clip(lower=0)]
+            axis.errorbar(mine.recorded_at, mine.value, yerr=spread, marker="o", capsize=3, color=colour, label=vendor)
         axis.set_ylabel(score)
         axis.grid(alpha=0.3)
     axes[0, 0].legend(loc="best", fontsize="small")
-    axes[0, 0].set_title("mtqa history: each vendor's scores per recorded run (band: 95 % CI)")
+    axes[0, 0].set_title("mtqa history: each vendor's scores per recorded run (bars: 95 % CI)")
     axes[-1, 0].set_xlabel("recorded at")
     figure.autofmt_xdate()
     figure.tight_layout()

@@ -195,7 +195,7 @@ def paired_bootstrap(
     deltas = deltas[np.isfinite(deltas)]
     observed = b.score() - a.score()
     low, high = _percentiles(deltas, confidence)
-    return _p_value(np.abs(deltas - deltas.mean()), observed), low, high
+    return float(_p_value(np.abs(deltas - deltas.mean()), observed)), low, high
 
 
 def approximate_randomization(
@@ -217,9 +217,13 @@ def paired_test(
     a: ScoreStats, b: ScoreStats, n_resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
 ) -> PairedResult:
     """Both paired tests on segments where both systems carry a value."""
+    _check_paired(a, b)
     keep = a.has_value() & b.has_value()
     a, b = a.take(keep), b.take(keep)
     score_a, score_b = a.score(), b.score()
+    if not keep.any():
+        nan = float("nan")
+        return PairedResult(0, score_a, score_b, nan, nan, nan, nan, nan)
     p_bootstrap, low, high = paired_bootstrap(a, b, n_resamples, seed)
     return PairedResult(
         n_pairs=int(keep.sum()),

@@ -149,3 +149,8 @@ def test_comparable_pairing_joins_units_that_share_reference_sentences():
     # sentence 1 ↔ 1; A's 2+3 ↔ B's 2 and 3; 7 ↔ 7; A's 5 and B's 4 have no counterpart.
     assert groups_a.tolist() == [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1]]
     assert groups_b.tolist() == [[1, 0, 0, 0, 0], [0, 1, 1, 0, 0], [0, 0, 0, 0, 1]]
+
+
+def test_no_common_segment_gives_an_empty_result_not_an_error():
+    result = paired_test(mean_statistic("quality", [1.0, np.nan]), mean_statistic("quality", [np.nan, 2.0]))
+    assert result.n_pairs == 0 and np.isnan(result.p_bootstrap) and np.isnan(result.p_randomization)
