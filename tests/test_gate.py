@@ -202,3 +202,47 @@ def test_markdown_of_a_passing_gate(ted_result):
     chrf = next(c for c in result.checks if c.score == "chrf")
     assert chrf.values["delta"] > 0 and chrf.values["baseline"] < chrf.values["candidate"]
     assert chrf.values["delta_ci_low"] > 0 and "chrf improved by 4.29" in chrf.message
+
+
+def with_annotated_error(assessment):
+    """The TED assessment plus one hand-annotated error in Online-W line 332, which renders the
+    reference's "This is a NAND gate." as "It's with and without gates." (a critical mistranslation)."""
+    import dataclasses
+
+    import pandas as pd
+
+    from mtqa.aggregate import ERROR_COLUMNS
+
+    sentences = assessment.sentences.copy()
+    line = sentences[(sentences.doc_id == "Online-W") & (sentences.sent_id == 332)].iloc[0]
+    span = "with and without gates"
+    start = line.text.index(span)
+    errors = pd.DataFrame([{
+        "doc_id": "Online-W", "sent_id": 332, "start": start, "end": start + len(span),
+        "doc_start": line.start + start, "doc_end": line.start + start + len(span), "text": span,
+        "category": "accuracy/mistranslation", "severity": "critical", "detector": "hand annotation",
+        "explanation": "the reference says 'a NAND gate'", "suggestion": "a NAND gate",
+    }], columns=ERROR_COLUMNS)
+    sentences["n_errors"] = pd.array([0] * len(sentences), dtype="Int64")
+    sentences["mqm_penalty"] = 0.0
+    annotated = (sentences.doc_id == "Online-W") & (sentences.sent_id == 332)
+    sentences.loc[annotated, "n_errors"] = 1
+    sentences.loc[annotated, "mqm_penalty"] = 25.0
+    documents = assessment.documents.copy()
+    for column in ("n_errors", "n_minor", "n_major", "n_critical"):
+        documents[column] = pd.array([pd.NA, 0, 0], dtype="Int64")
+    documents.loc[documents.doc_id == "Online-W", ["n_errors", "n_critical"]] = 1
+    return dataclasses.replace(assessment, sentences=sentences, errors=errors, documents=documents, comparison=None)
+
+
+def test_error_spans_are_listed_and_new_critical_errors_fail_the_gate(ted_result):
+    result = gate_assessment(with_annotated_error(ted_result), "DIDI-NLP", "Online-W", GateConfig(resamples=300))
+    critical = next(c for c in result.checks if c.name == "no new critical errors")
+    assert critical.status == "failed" and "1 critical errors against the baseline's 0" in critical.message
+    assert {"mqm_penalty", "n_critical"} <= set(result.comparison.scores)  # filled scores are compared
+    markdown = gate_markdown(result)
+    assert "candidate: It's **with and without gates**." in markdown
+    assert "“with and without gates” — accuracy/mistranslation, critical: the reference says 'a NAND gate'" in markdown
+    root = validate_junit(junit_xml(result))
+    failed = [case.get("name") for case in root.iter("testcase") if case.find("failure") is not None]
+    assert "no new critical errors" in failed

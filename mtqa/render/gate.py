@@ -72,8 +72,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def escape_markdown(text: str) -> str:
-    """Literal text in Markdown: HTML-escaped, Markdown punctuation backslash-escaped, one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
+    """Literal text in Markdown: HTML-escaped, Markdown punctuation backslash-escaped, on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(re.sub(r"\s+", " ", str(text)), quote=False))
 
 
 def _highlighted(text: str, errors: list[dict]) -> str:
