@@ -310,6 +310,8 @@ def compare(
 
     if n_resamples < 1:
         raise InputError(None, f"resamples must be at least 1, got {n_resamples}")
+    if not 0 < alpha < 1:  # checked before the models run, not after
+        raise InputError(None, f"alpha must be within (0, 1), got {alpha}")
     assessment = assess(reference, candidates, progress=progress, bootstrap_resamples=n_resamples, seed=seed, **assess_options)
     return compare_assessment(assessment, n_resamples=n_resamples, seed=seed, alpha=alpha)
 

@@ -100,7 +100,7 @@ def run_compare(args: argparse.Namespace) -> int:
         progress=not args.quiet, parallel=args.parallel, embedding_model=args.embedding_model,
         batch_size=args.batch_size,
     )
-    _write_all({json_path: comparison_json(result) if json_path else ""})
+    _write_all({json_path: comparison_json(result)})
     if out is not None:
         result.assessment.save(out)
     if args.record:

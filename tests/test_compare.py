@@ -138,3 +138,36 @@ def test_segment_pairs_line_up_line_by_line(ted):
 
 def test_comparison_is_attached_to_the_assessment_for_the_report(ted, ted_result):
     assert ted_result.comparison is ted
+
+
+def test_compare_command_prints_writes_json_and_records(tmp_path, capsys):
+    from conftest import SEEDS
+
+    from mtqa.cli import main
+    from mtqa.history import trend
+
+    report, database = tmp_path / "compare.json", tmp_path / "runs.duckdb"
+    status = main(["compare", "--manifest", str(SEEDS / "manifest.toml"), "--resamples", "200", "--seed", "3",
+                   "--json", str(report), "--record", str(database), "--quiet"])
+    assert status == 0 and capsys.readouterr().out == ""
+    data = json.loads(report.read_text())
+    assert data["parameters"]["resamples"] == 200 and len({p["system_a"] for p in data["pairs"]}) == 3
+    assert {c["system"] for c in data["clusters"]} == {"000_cc02e8cbdcfd7727", "001_183f575d9282628d",
+                                                        "003_04f21086b02ac016", "004_fdc9254782756410"}
+    recorded = trend(database, scores=["chrf"])
+    assert len(recorded) == 4 and set(recorded.verdict) == {"compared"}
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [(["--candidate", "x.txt"], "give at least two candidates"),
+     (["--candidate", "a.txt", "--candidate", "b.txt", "--alpha", "2"], "alpha must be within (0, 1), got 2.0")],
+)
+def test_compare_command_usage_errors(arguments, message, capsys):
+    from conftest import REFERENCE
+
+    from mtqa.cli import main
+
+    assert main(["compare", "--reference", str(REFERENCE), *arguments]) == 2
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1

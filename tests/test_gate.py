@@ -76,6 +76,9 @@ def test_online_w_against_didi_nlp_is_a_regression(regression):
         assert values["significant"] and values["drop"] > values["allowed_drop"]
         assert values["p_bootstrap_holm"] < 0.05 and values["p_randomization_holm"] < 0.05
     assert failed["chrf"]["values"]["human_agreement"] == "≥90 %"
+    quality = next(c for c in data["checks"] if c["score"] == "quality")
+    if quality["status"] != "skipped":  # once sentence quality exists, it must see what people saw
+        assert quality["status"] == "failed"
     skipped = [c for c in data["checks"] if c["status"] == "skipped"]
     assert all("not" in c["message"] for c in skipped)
 
