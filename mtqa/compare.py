@@ -79,7 +79,6 @@ class SystemSegments:
     system: str
     keys: list[frozenset]  # per unit: {(reference_doc, reference sentence id)}
     unit_rows: np.ndarray  # rows of the units in Assessment.unit_scores
-    candidate_ids: list[tuple[int, ...]]
     scores: dict[str, ScoreStats]
 
 
@@ -118,7 +117,6 @@ def system_segments(assessment: Assessment, doc_id: str) -> SystemSegments:
         system=doc_id,
         keys=[frozenset((u.reference_doc, i) for i in u.reference_ids) for u in units],
         unit_rows=rows,
-        candidate_ids=[u.candidate_ids for u in units],
         scores={spec.name: statistics[spec.name] for spec in SCORES if spec.name in statistics},
     )
 

@@ -28,8 +28,12 @@ def records(table: pd.DataFrame) -> list[dict]:
 
 
 def comparison_dict(result: "CompareResult") -> dict:
+    from ..compare import SCORE_SPECS
+
     return {
         "parameters": result.parameters,
+        "scores": [{"name": name, "higher_is_better": SCORE_SPECS[name].higher_is_better,
+                    "description": SCORE_SPECS[name].description} for name in result.scores],
         "data_sha256": result.data_hash,
         "inputs": records(result.inputs),
         "notes": result.notes,
