@@ -27,6 +27,12 @@ DOCUMENT_COLUMNS = [
 ]
 SCORE_DECIMALS = 4
 UNIT_METRICS = ("chrf", "bleu", "ter", "semantic")
+# documents.csv: a 95 % bootstrap interval of each of these follows the contract columns (mtqa/intervals.py).
+CI_SCORES = ("chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score")
+
+
+def ci_columns() -> list[str]:
+    return [f"{name}_ci_{bound}" for name in CI_SCORES for bound in ("low", "high")]
 
 
 def _ref_ids(reference_doc: str, ids: tuple[int, ...], primary: str) -> str:
@@ -155,6 +161,6 @@ def empty_errors() -> pd.DataFrame:
 
 
 __all__ = [
-    "SENTENCE_COLUMNS", "ERROR_COLUMNS", "REFERENCE_COLUMNS", "DOCUMENT_COLUMNS",
+    "SENTENCE_COLUMNS", "ERROR_COLUMNS", "REFERENCE_COLUMNS", "DOCUMENT_COLUMNS", "CI_SCORES", "ci_columns",
     "sentence_table", "reference_table", "document_table", "empty_errors",
 ]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .exceptions import InputError
+from .regression_cli import add_compare, add_gate, add_history
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mtqa {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_assess(subparsers)
+    add_compare(subparsers)
+    add_gate(subparsers)
+    add_history(subparsers)
     return parser
 
 

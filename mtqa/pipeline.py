@@ -14,6 +14,7 @@ from typing import Iterable, Mapping
 from . import aggregate
 from .align import Alignment, ReferenceSide, align_greedy, align_parallel
 from .exceptions import InputError
+from .intervals import add_document_intervals
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, SemanticSimilarity
 from .models import sentence_encoder
@@ -34,6 +35,8 @@ class AssessOptions:
     batch_size: int = 32
     metrics: tuple[str, ...] = ("chrf", "bleu", "ter", "semantic")
     non_content_detectors: tuple[str, ...] | None = None  # None: all registered detectors
+    bootstrap_resamples: int = 1000  # for the confidence intervals in documents.csv
+    seed: int = 12345  # of every resampling: same seed, same intervals
 
     def __post_init__(self) -> None:
         unknown = set(self.metrics) - set(REFERENCE_METRICS)
@@ -43,6 +46,8 @@ class AssessOptions:
             raise InputError(None, f"align_threshold must be within [0, 1], got {self.align_threshold}")
         if self.batch_size < 1:
             raise InputError(None, f"batch_size must be at least 1, got {self.batch_size}")
+        if self.bootstrap_resamples < 1:
+            raise InputError(None, f"bootstrap_resamples must be at least 1, got {self.bootstrap_resamples}")
 
 
 DocumentInput = str | Path | Document
@@ -149,6 +154,7 @@ def assess(
     primary = references[0].doc_id
     sentences = add_quality(aggregate.sentence_table(marked_cands, scores, primary))
     documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores)
+    documents = add_document_intervals(documents, sentences, scores, options.bootstrap_resamples, options.seed)
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments)
     signature = run_signature(
         options, references + candidate_docs, metrics, {"embedding": options.embedding_model}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -40,6 +40,7 @@ class Assessment:
     signature: dict
     marked: dict[str, MarkedDocument] = field(repr=False)  # doc_id -> segmented, marked document
     unit_scores: UnitScores = field(repr=False)
+    comparison: Any = field(default=None, repr=False)  # a compare.CompareResult when systems were compared
 
     @property
     def candidates(self) -> list[str]:

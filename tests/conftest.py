@@ -33,3 +33,18 @@ def sentence_containing(table, doc_id: str, fragment: str):
     rows = table[(table.doc_id == doc_id) & table.text.str.contains(fragment, regex=False)]
     assert len(rows) == 1, f"{fragment!r} found in {len(rows)} sentences of {doc_id}"
     return rows.iloc[0]
+
+
+TED = DATA / "ted_zhen"  # WMT21 TED zh→en, line-aligned; human MQM: DIDI-NLP −1.65, Online-W −2.93
+
+
+@pytest.fixture(scope="session")
+def ted_result():
+    """DIDI-NLP and Online-W assessed line by line against the TED reference."""
+    import mtqa
+
+    return mtqa.assess(TED / "reference.txt", [TED / "DIDI-NLP.txt", TED / "Online-W.txt"], parallel=True)
+
+
+def ted_lines(name: str) -> list[str]:
+    return (TED / f"{name}.txt").read_text(encoding="utf-8").splitlines()

@@ -5,13 +5,13 @@ import pytest
 from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, sentence_containing
 
 import mtqa
-from mtqa.aggregate import DOCUMENT_COLUMNS, ERROR_COLUMNS, REFERENCE_COLUMNS, SENTENCE_COLUMNS
+from mtqa.aggregate import DOCUMENT_COLUMNS, ERROR_COLUMNS, REFERENCE_COLUMNS, SENTENCE_COLUMNS, ci_columns
 
 
 def test_tables_have_the_contract_columns(seeds_result):
     assert list(seeds_result.sentences.columns) == SENTENCE_COLUMNS
     assert list(seeds_result.errors.columns) == ERROR_COLUMNS
-    assert list(seeds_result.documents.columns) == DOCUMENT_COLUMNS
+    assert list(seeds_result.documents.columns) == DOCUMENT_COLUMNS + ci_columns()  # intervals follow the contract
     assert list(seeds_result.reference.columns) == REFERENCE_COLUMNS
     assert seeds_result.candidates == [p.stem for p in CANDIDATES]
     assert seeds_result.references == [REFERENCE.stem]

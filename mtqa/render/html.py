@@ -461,6 +461,8 @@ def _legend(result: "Assessment") -> list[dict]:
 def report_context(result: "Assessment") -> dict:
     score = sentence_score(result.sentences)
     comparison = getattr(result, "comparison", None)
+    if comparison is not None and not isinstance(comparison, pd.DataFrame):
+        comparison = comparison.ranking  # a compare.CompareResult
     script = _asset("report.js")
     return {
         "references": result.references,
