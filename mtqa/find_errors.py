@@ -21,10 +21,11 @@ from .checks import Check, enabled_checks, run_checks
 from .evidence import (
     PENALTY, SEVERITIES, DocumentContext, Evidence, EvidenceSource, Segment, SentencePart, WordScore,
 )
-from .models import SentenceEncoder
+from .models import SentenceEncoder, sentence_encoder
 from .noncontent import MarkedDocument
 from .reference_evidence import reference_evidence
 from .score import Unit
+from .segment import Sentence
 from .tokens import align_analyses, analyser
 
 # Gain in cosine similarity to the reference when the error is repaired: from MAJOR_SHIFT the error
@@ -305,3 +306,35 @@ def find_errors(
     sources that need no reference. With no units and no references, everything is reference-free."""
     segments = build_segments(candidates, units, references, encoder, surprisals)
     return ErrorFinder(encoder, checks, sources).find(segments)
+
+
+def segment_for(
+    text: str,
+    reference: str | None = None,
+    *,
+    document: str | None = None,
+    reference_documents: Sequence[str] = (),
+    encoder: SentenceEncoder | None = None,
+    doc_id: str = "text",
+) -> Segment:
+    """One sentence as a segment, outside the pipeline (to check a single sentence, or in tests).
+
+    ``document`` is the candidate document the sentence comes from and ``reference_documents`` the
+    reference texts (by default the sentence itself and its reference): the checks learn casing
+    habits and acronyms from them. Offsets into ``text`` are also document offsets.
+    """
+    sentence = Sentence(doc_id, 0, 0, len(text), text, 0, True, True)
+    context = DocumentContext(document if document is not None else text,
+                              tuple(reference_documents) or ((reference,) if reference is not None else ()))
+    texts = [text] + ([reference] if reference is not None else [])
+    analyses = analyser().analyse(texts)
+    alignment = None
+    if reference is not None:
+        encoder = encoder or sentence_encoder()
+        pieces = encoder.token_embeddings(texts)
+        alignment = align_analyses(analyses[0], analyses[1], pieces[0], pieces[1])
+    return Segment(
+        doc_id=doc_id, text=text, parts=(SentencePart(sentence, 0),), analysis=analyses[0], context=context,
+        reference=reference, reference_analysis=analyses[1] if reference is not None else None,
+        alignment=alignment,
+    )

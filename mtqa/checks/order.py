@@ -18,8 +18,8 @@ def demonym_order(segment: Segment):
             continue  # "pan-European"
         noun, determiner = doc[token.i - 1], doc[token.i - 2]
         following = doc[token.i + 1] if token.i + 1 < len(doc) else None
-        if following is not None and following.pos_ == "NOUN":
-            continue  # "Sunday Iraqi officials": the demonym qualifies the noun after it
+        if following is not None and following.pos_ in {"NOUN", "ADJ"}:
+            continue  # "Sunday Iraqi officials", "a senior Iranian military commander": it qualifies what follows
         if determiner.pos_ not in {"DET", "PRON"} or determiner.dep_ not in {"det", "poss"}:
             continue
         if noun.ent_type_ or noun.is_stop or not is_count_noun(noun.text):

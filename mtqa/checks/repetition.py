@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from ..evidence import Segment
 from .registry import Finding, check
 from .text import starts_sentence, token_range
 
 _SUBJECT_PRONOUNS = {"he", "she", "it", "they", "we"}
+_REPEATED = re.compile(r"(?<![\w-])(\w+(?:[-’']\w+)*)\s+(\1)(?![\w-])", re.IGNORECASE)
 
 
 @check("repeated-word", "fluency/grammar", "minor")
 def repeated_word(segment: Segment):
-    """The same word twice in a row ("the the"), unless the two are different parts of speech ("that that")."""
+    """The same word twice in a row ("the the", "ex-husband ex-husband"), unless two function words
+    play different parts ("that that", "had had")."""
     doc = segment.analysis.doc
-    for first, second in zip(doc, doc[1:]):
-        if first.text.isalpha() and first.lower_ == second.lower_ and first.pos_ == second.pos_ \
-                and first.whitespace_:
-            start, end = token_range(first, second)
-            yield Finding(start, end, f"'{first.text}' is repeated", first.text)
+    for match in _REPEATED.finditer(segment.text):
+        first = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        second = doc.char_span(match.start(2), match.end(2), alignment_mode="expand")
+        if len(first) == 1 and len(second) == 1 and first[0].is_stop and first[0].pos_ != second[0].pos_:
+            continue
+        yield Finding(match.start(), match.end(), f"'{match.group(1)}' is repeated", match.group(1))
 
 
 @check("repeated-verb", "fluency/grammar", "minor")
