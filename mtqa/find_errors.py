@@ -34,9 +34,11 @@ MAJOR_SHIFT = 0.02
 CRITICAL_SHIFT = 0.15
 OMISSION = "accuracy/omission"
 # When evidence of several categories covers one error, the first of this order names it.
+# A word-order error ranks above an addition: both words are there, only misplaced ("the group
+# jihadist islamic State" has one word the reference lacks, but its fault is the order).
 CATEGORY_ORDER = (
-    "accuracy/mistranslation", "accuracy/untranslated", "accuracy/addition", "accuracy/omission",
-    "terminology/wrong-term", "fluency/word-order", "fluency/grammar", "fluency/spelling",
+    "accuracy/mistranslation", "accuracy/untranslated", "terminology/wrong-term", "fluency/word-order",
+    "accuracy/addition", "accuracy/omission", "fluency/grammar", "fluency/spelling",
     "fluency/punctuation", "style/awkward", "other/boilerplate",
 )
 

@@ -176,14 +176,14 @@ def reference_evidence(segment: Segment) -> list[Evidence]:
     for run in _runs(unmatched_cand, alignment.candidate):
         start, end = cand_words[run.first].start, cand_words[run.last].end
         span = text[start:end]
-        # The error is the phrase the wrong words belong to ("a hit american", not "hit american").
-        low, high = _phrase(segment, start, end) if EXPAND_TO_PHRASE else (start, end)
         counterpart = _counterpart(alignment, run, unmatched_ref)
         if counterpart is None:
-            evidence.append(Evidence(low, high, "accuracy/addition", DETECTOR,
-                                     f"'{span}' has no counterpart in the reference",
-                                     repair=(text[low:start] + text[end:high]).strip()))
+            evidence.append(Evidence(start, end, "accuracy/addition", DETECTOR,
+                                     f"'{span}' has no counterpart in the reference", repair=""))
             continue
+        # A mistranslation spans the phrase the wrong words belong to ("a hit american"); an addition
+        # is just the added words.
+        low, high = _phrase(segment, start, end) if EXPAND_TO_PHRASE else (start, end)
         first, last = counterpart
         consumed[first: last + 1] = True
         quote = _quote(alignment.reference.text, ref_words, first, last)
