@@ -14,6 +14,7 @@ reference, the detectors' default severities apply.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -180,7 +181,10 @@ def _compose(text: str, start: int, end: int, replacements: Iterable[tuple[int, 
         return None
     result = text[start:end]
     for a, b, value in sorted(chosen, reverse=True):
-        result = result[: a - start] + value + result[b - start:]
+        before = result[: a - start]
+        if value[:1] in "AIO" and value[1:2].islower() and re.search(r"(?:^|\s)a\s$", before, re.IGNORECASE):
+            before = before[:-1] + "n "  # "a hit american" -> "an American hit"
+        result = before + value + result[b - start:]
     return result
 
 

@@ -161,9 +161,10 @@ def assess(
     sentences = aggregate.sentence_table(marked_cands, scores, primary, errors if options.find_errors else None)
     documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores)
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments)
-    signature = run_signature(
-        options, references + candidate_docs, metrics, {"embedding": options.embedding_model}
-    )
+    models = {"embedding": options.embedding_model}
+    if options.find_errors:
+        models["linguistic-annotation"] = "en_core_web_sm"
+    signature = run_signature(options, references + candidate_docs, metrics, models)
     return Assessment(
         sentences=sentences,
         errors=errors,

@@ -3,15 +3,18 @@ check must fire) and the native English reference (where it must stay silent), p
 deliberately damaged translations beside their intact originals."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
-from conftest import ARABIC, DATA, FRENCH, NYT, REFERENCE, RUSSIAN
+from conftest import ARABIC, DATA, FRENCH, NYT, REFERENCE, ROOT, RUSSIAN
 
 import mtqa
 from mtqa.checks import CHECKS, enabled_checks
 from mtqa.evidence import CATEGORIES, SEVERITIES
 from mtqa.find_errors import segment_for
-from mtqa.load import load_document
+from mtqa.load import load_document, load_manifest
 from mtqa.noncontent import mark_non_content
 from mtqa.segment import segment
 
@@ -153,3 +156,31 @@ def test_the_native_reference_passes_every_reference_free_check():
         for check in CHECKS.values():
             reported += [(check.name, sentence.text[e.start:e.end]) for e in check.run(seg)]
     assert reported == [("unknown-word", "killiing")]
+
+
+def run_cli(*args):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "mtqa", *args], capture_output=True, text=True, cwd=ROOT, env=env)
+
+
+def test_the_command_line_lists_checks_and_refuses_unknown_ones(tmp_path):
+    listing = run_cli("checks")
+    assert listing.returncode == 0
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == list(CHECKS)
+    refused = run_cli("assess", "--reference", str(REFERENCE), "--candidate", str(FRENCH),
+                      "--disable-check", "no-such-check", "--out", str(tmp_path / "out"))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("mtqa: error: unknown check(s): no-such-check")
+    assert len(refused.stderr.splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_manifest_switches_checks_with_a_checks_table(tmp_path):
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(
+        f'[[documents]]\npath = "{REFERENCE}"\nrole = "reference"\n\n[[documents]]\npath = "{FRENCH}"\n\n'
+        '[checks]\nquote-placement = false\nunknown-word = false\n'
+    )
+    assert load_manifest(manifest).checks == {"quote-placement": False, "unknown-word": False}
+    manifest.write_text(manifest.read_text().replace("unknown-word = false", 'unknown-word = "no"'))
+    with pytest.raises(mtqa.InputError, match=r"\[checks\] must be a table"):
+        load_manifest(manifest)

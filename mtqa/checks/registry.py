@@ -54,14 +54,14 @@ def check(
     name: str, category: str, severity: str, *, needs_reference: bool = False, minimum: str | None = None,
     default: bool = True,
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check; its docstring's first line is its description."""
+    """Register a check; the first paragraph of its docstring is its description."""
     if category not in CATEGORIES:
         raise ValueError(f"check {name}: unknown category {category!r}")
     if severity not in SEVERITIES or (minimum is not None and minimum not in SEVERITIES):
         raise ValueError(f"check {name}: unknown severity")
 
     def register(function: CheckFunction) -> CheckFunction:
-        description = (function.__doc__ or name).strip().splitlines()[0]
+        description = " ".join((function.__doc__ or name).strip().split("\n\n")[0].split())
         CHECKS[name] = Check(name, category, severity, description, function, needs_reference, minimum, default)
         return function
 
