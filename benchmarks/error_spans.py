@@ -218,8 +218,11 @@ PARTS = {"seeds": seeds, "false-alarms": false_alarms, "mqm": mqm, "mlqe": mlqe}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", choices=list(PARTS), help="parts to run (default: all)")
+    parser.add_argument("parts", nargs="*", metavar="PART", help=f"parts to run: {', '.join(PARTS)} (default: all)")
     args = parser.parse_args()
+    unknown = sorted(set(args.parts) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(unknown)}")
     for name in args.parts or PARTS:
         PARTS[name]()
         print()

@@ -10,7 +10,7 @@ checks, a language model) is a function ``Segment -> list[Evidence]``; offsets a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Protocol, Sequence
 
@@ -143,7 +143,6 @@ class Segment:
     reference_analysis: Analysis | None = None
     alignment: WordAlignment | None = None
     surprisals: tuple[WordScore, ...] | None = None  # offsets into ``text``
-    similarity: float | None = field(default=None)  # cosine of the segment's and its reference's embeddings
 
     def sentence_starts(self) -> set[int]:
         return {part.offset for part in self.parts}

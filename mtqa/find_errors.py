@@ -20,7 +20,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .checks import Check, enabled_checks, run_checks
 from .evidence import (
-    PENALTY, SEVERITIES, DocumentContext, Evidence, EvidenceSource, Segment, SentencePart, WordScore,
+    SEVERITIES, DocumentContext, Evidence, EvidenceSource, Segment, SentencePart, WordScore,
 )
 from .models import SentenceEncoder, sentence_encoder
 from .noncontent import MarkedDocument
@@ -59,10 +59,6 @@ class ErrorSpan:
     explanation: str
     suggestion: str | None
 
-    @property
-    def penalty(self) -> int:
-        return PENALTY[self.severity]
-
 
 def _parts(unit_text: str, sentences: Sequence) -> tuple[SentencePart, ...]:
     """Where each sentence of a unit sits inside the unit's joined text."""
@@ -76,22 +72,23 @@ def _parts(unit_text: str, sentences: Sequence) -> tuple[SentencePart, ...]:
     return tuple(parts)
 
 
-def _shifted_scores(parts: tuple[SentencePart, ...], surprisals, doc_id: str) -> tuple | None:
-    if surprisals is None:
-        return None
-    shifted = []
-    for part in parts:
-        for score in surprisals.get((doc_id, part.sentence.sent_id), ()):
-            shifted.append(_ShiftedScore(score.start + part.offset, score.end + part.offset, score.text, score.surprisal))
-    return tuple(shifted)
-
-
 @dataclass(frozen=True)
 class _ShiftedScore:
     start: int
     end: int
     text: str
     surprisal: float
+
+
+def _shifted_scores(parts: tuple[SentencePart, ...], surprisals, doc_id: str) -> tuple | None:
+    """Word surprisals of the unit's sentences, with offsets moved from sentence to segment text."""
+    if surprisals is None:
+        return None
+    return tuple(
+        _ShiftedScore(score.start + part.offset, score.end + part.offset, score.text, score.surprisal)
+        for part in parts
+        for score in surprisals.get((doc_id, part.sentence.sent_id), ())
+    )
 
 
 def build_segments(

@@ -59,9 +59,6 @@ class Analysis:
     doc: "Doc"
     words: tuple[Word, ...]
 
-    def words_between(self, start: int, end: int) -> list[Word]:
-        return [w for w in self.words if w.start >= start and w.end <= end]
-
 
 @functools.lru_cache(maxsize=200_000)
 def information(word: str) -> float:
