@@ -108,6 +108,14 @@ def test_repetitions():
             assert findings("repeated-word", item["mt"]) == [], item["mt"]
 
 
+def test_a_relative_clause_without_a_verb():
+    text = sentence_of(FRENCH, "a goal that only")
+    assert findings("verbless-clause", text) == [("that only “the best way", None)]
+    determiner = (DATA / "ted_zhen" / "Online-W.txt").read_text().splitlines()[441]
+    assert "magnifies that difference" in determiner
+    assert findings("verbless-clause", determiner) == []
+
+
 def test_foreign_and_unknown_acronyms():
     text = sentence_of(FRENCH, "islamic State (EI)")
     assert findings("acronym-expansion", text) == [("EI", "IS")]
