@@ -86,9 +86,15 @@ def false_alarms() -> None:
         return 100 * len(errors) / words, [f"{e.text!r} {e.category}: {e.explanation}" for e in errors.itertuples()]
 
     value, listed = rate(native, REFERENCE.stem, exclude="killiing")
-    print(f"002 native: {value:.2f} fluency errors per 100 words (target <= 1; 'killiing' aside)")
+    words = int(native.documents.set_index("doc_id").loc[REFERENCE.stem, "n_words"])
+    print(f"002 native: {value:.2f} fluency errors per 100 words of {words} (target <= 1; 'killiing' aside)")
     for line in listed:
         print(f"  {line}")
+    typo = native.errors[native.errors.text.str.contains("killiing", regex=False)]
+    for error in typo.itertuples():
+        print(f"  the typo, found: {error.text!r} {error.category} ({error.detector}), suggestion {error.suggestion!r}")
+    other = native.errors[~native.errors.category.str.startswith("fluency/")]
+    print(f"  (errors of other families against 003, a different story: {len(other)})")
     for path in CANDIDATES:
         print(f"baseline, machine translation {path.stem}: {rate(machine, path.stem)[0]:.2f} per 100 words")
 

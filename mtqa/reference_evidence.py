@@ -29,7 +29,6 @@ ORDER_DISTANCE = 3  # crossing counterparts at most this many words apart on bot
 AMBIGUOUS = 0.02  # another counterpart this close to the best makes a match ambiguous
 _CORE_ARGUMENTS = {"nsubj", "nsubjpass", "csubj", "dobj", "obj", "attr", "agent", "dative"}
 DETECTOR = "reference"
-EXPAND_TO_PHRASE = True
 
 
 @dataclass(frozen=True)
@@ -99,13 +98,13 @@ def _counterpart(alignment: WordAlignment, run: _Run, unmatched_ref: np.ndarray)
             # stretch keeps only its unmatched content words.
             keep = [j for j in range(a, b + 1) if unmatched_ref[j] and (ref_words[j].content or not widen)]
             return min(keep), max(keep)
-    weak = [
-        int(alignment.candidate_best[i])
-        for i in range(run.first, run.last + 1)
-        if alignment.candidate_score[i] >= WEAK and unmatched_ref[int(alignment.candidate_best[i])]
-        and ref_words[int(alignment.candidate_best[i])].content
-        and number_value(ref_words[int(alignment.candidate_best[i])].text) is None  # numbers: see the checks
-    ]
+    weak = []
+    for i in range(run.first, run.last + 1):
+        j = int(alignment.candidate_best[i])
+        # A number's counterpart is the number checks' business.
+        if alignment.candidate_score[i] >= WEAK and unmatched_ref[j] and ref_words[j].content \
+                and number_value(ref_words[j].text) is None:
+            weak.append(j)
     if not weak:
         return None
     return min(_expand(unmatched_ref, j)[0] for j in weak), max(_expand(unmatched_ref, j)[1] for j in weak)
@@ -164,6 +163,7 @@ def _phrase(segment: Segment, start: int, end: int) -> tuple[int, int]:
 
 
 def reference_evidence(segment: Segment) -> list[Evidence]:
+    """The segment compared with its reference word by word (nothing for a segment without one)."""
     alignment = segment.alignment
     if alignment is None or not alignment.candidate.words or not alignment.reference.words:
         return []
@@ -183,7 +183,7 @@ def reference_evidence(segment: Segment) -> list[Evidence]:
             continue
         # A mistranslation spans the phrase the wrong words belong to ("a hit american"); an addition
         # is just the added words.
-        low, high = _phrase(segment, start, end) if EXPAND_TO_PHRASE else (start, end)
+        low, high = _phrase(segment, start, end)
         first, last = counterpart
         consumed[first: last + 1] = True
         quote = _quote(alignment.reference.text, ref_words, first, last)
