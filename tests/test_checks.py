@@ -119,10 +119,13 @@ def test_a_relative_clause_without_a_verb():
 def test_foreign_and_unknown_acronyms():
     text = sentence_of(FRENCH, "islamic State (EI)")
     assert findings("acronym-expansion", text) == [("EI", "IS")]
-    assert [a for a, _ in findings("unknown-acronym", sentence_of(FRENCH, "fight the AR"), reference="x")] == ["AR"]
+    pompeo = sentence_of(REFERENCE, "Secretary of State Mike Pompeo said Monday")
+    assert [a for a, _ in findings("unknown-acronym", sentence_of(FRENCH, "fight the AR"), reference=pompeo)] == ["AR"]
     # Acronyms the reference uses, or everyday ones, are not flagged.
-    assert findings("unknown-acronym", sentence_of(FRENCH, "Asked by AFP"), reference="x") == []
-    assert findings("unknown-acronym", sentence_of(RUSSIAN, "resumed fighting IS in Iraq", unique=False), RUSSIAN, reference="x") == []
+    pentagon = sentence_of(REFERENCE, "when contacted by AFP")
+    assert findings("unknown-acronym", sentence_of(FRENCH, "Asked by AFP"), reference=pentagon) == []
+    headline = sentence_of(RUSSIAN, "resumed fighting IS in Iraq", unique=False)
+    assert findings("unknown-acronym", headline, RUSSIAN, reference=sentence_of(REFERENCE, "U.S. and Iraq resume")) == []
 
 
 def test_numbers_against_the_reference():
