@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .align import Alignment
+from .evidence import PENALTY
 from .noncontent import MarkedDocument
 from .score import UnitScores
 
@@ -40,7 +41,11 @@ def _ref_ids(reference_doc: str, ids: tuple[int, ...], primary: str) -> str:
     return ";".join(f"{prefix}{i}" for i in ids)
 
 
-def sentence_table(candidates: list[MarkedDocument], scores: UnitScores, primary: str) -> pd.DataFrame:
+def sentence_table(
+    candidates: list[MarkedDocument], scores: UnitScores, primary: str, errors: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per candidate sentence. With ``errors`` (stage 6 ran), every content sentence gets its
+    error count and MQM penalty (minor 1, major 5, critical 25); boilerplate stays empty."""
     unit_of = {(u.doc_id, i): row for row, u in enumerate(scores.units) for i in u.candidate_ids}
     values = {name: scores.scores(name) for name in scores.metrics}
     rows = []
@@ -64,6 +69,14 @@ def sentence_table(candidates: list[MarkedDocument], scores: UnitScores, primary
                 )
             rows.append(row)
     table = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+    if errors is not None:
+        content = table.status != "boilerplate"
+        keys = pd.MultiIndex.from_frame(table[["doc_id", "sent_id"]])
+        grouped = errors.assign(penalty=errors.severity.map(PENALTY)).groupby(["doc_id", "sent_id"])
+        table.loc[content, "n_errors"] = grouped.size().reindex(keys, fill_value=0).to_numpy()[content.to_numpy()]
+        table.loc[content, "mqm_penalty"] = (
+            grouped.penalty.sum().reindex(keys, fill_value=0).to_numpy()[content.to_numpy()]
+        )
     table["n_errors"] = table["n_errors"].astype("Int64")
     for column in ("align_score", *UNIT_METRICS, "fluency", "quality", "mqm_penalty"):
         table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
@@ -146,6 +159,7 @@ def document_table(
                 row.update(
                     n_errors=len(doc_errors),
                     **{f"n_{level}": int((doc_errors.severity == level).sum()) for level in ("minor", "major", "critical")},
+                    mqm_score=mqm_score(float(mine.mqm_penalty.sum()), row["n_words"]),
                 )
         rows.append(row)
     table = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
@@ -156,11 +170,25 @@ def document_table(
     return table
 
 
+def mqm_score(penalty: float, n_words: int) -> float:
+    """The document's MQM score: minus its error penalty per 100 words of content (0 is flawless,
+    -5 is one major error per 100 words), the sign convention of the WMT MQM annotations."""
+    return -100.0 * penalty / n_words if n_words else float("nan")
+
+
+def error_table(errors) -> pd.DataFrame:
+    """The error spans (:class:`mtqa.find_errors.ErrorSpan`) as the errors table of the contract."""
+    table = pd.DataFrame([{c: getattr(e, c) for c in ERROR_COLUMNS} for e in errors], columns=ERROR_COLUMNS)
+    for column in ("sent_id", "start", "end", "doc_start", "doc_end"):
+        table[column] = table[column].astype("int64")
+    return table
+
+
 def empty_errors() -> pd.DataFrame:
     return pd.DataFrame(columns=ERROR_COLUMNS)
 
 
 __all__ = [
     "SENTENCE_COLUMNS", "ERROR_COLUMNS", "REFERENCE_COLUMNS", "DOCUMENT_COLUMNS", "CI_SCORES", "ci_columns",
-    "sentence_table", "reference_table", "document_table", "empty_errors",
+    "sentence_table", "reference_table", "document_table", "error_table", "empty_errors", "mqm_score",
 ]

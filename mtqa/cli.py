@@ -43,19 +43,39 @@ def _add_assess(subparsers) -> None:
     parser.add_argument("--align-threshold", type=float, default=0.5, metavar="COS",
                         help="minimum similarity for an alignment link (default: 0.5)")
     parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="model batch size (default: 32)")
+    parser.add_argument("--disable-check", action="append", default=[], metavar="NAME",
+                        help="switch a QA check off (repeat for several; `mtqa checks` lists them)")
+    parser.add_argument("--no-errors", action="store_true", help="skip stage 6 (error spans)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     parser.set_defaults(run=_run_assess)
 
 
+def _add_checks(subparsers) -> None:
+    parser = subparsers.add_parser("checks", help="list the QA checks with their category and default severity")
+    parser.set_defaults(run=_run_checks)
+
+
+def _run_checks(args: argparse.Namespace) -> int:
+    from .checks import CHECKS
+
+    for check in CHECKS.values():
+        state = "on " if check.default else "off"
+        print(f"{check.name:22} {state} {check.category:24} {check.severity:6} {check.description}")
+    return EXIT_OK
+
+
 def _run_assess(args: argparse.Namespace) -> int:
+    from .checks import enabled_checks
     from .load import load_manifest
     from .pipeline import AssessOptions, assess
 
+    switches: dict[str, bool] = {}
     if args.manifest:
         if args.reference or args.candidate:
             raise InputError(args.manifest, "give either --manifest or --reference/--candidate, not both")
         manifest = load_manifest(args.manifest)
         references, candidates = manifest.references, manifest.candidates
+        switches.update(manifest.checks)
     else:
         if not args.reference:
             raise InputError(None, "mtqa assess: --reference is required (or --manifest)")
@@ -65,11 +85,14 @@ def _run_assess(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(out, "exists and is not a folder")
+    switches.update({name: False for name in args.disable_check})
     options = AssessOptions(
         parallel=args.parallel,
         embedding_model=args.embedding_model,
         align_threshold=args.align_threshold,
         batch_size=args.batch_size,
+        find_errors=not args.no_errors,
+        checks=tuple(c.name for c in enabled_checks(switches)) if switches else None,
     )
     result = assess(references, candidates, options=options, progress=not args.quiet)
     result.save(out)
@@ -89,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_compare(subparsers)
     add_gate(subparsers)
     add_history(subparsers)
+    _add_checks(subparsers)
     return parser
 
 

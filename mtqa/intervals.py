@@ -3,7 +3,7 @@ as ``{score}_ci_low`` and ``{score}_ci_high`` (empty where the score is empty).
 
 Each interval resamples exactly the rows its point estimate is computed from: aligned units for
 chrF/BLEU/TER/semantic (from the metrics' sufficient statistics), the document's sentences for fluency
-and quality, content sentences for the MQM score (penalty points per 100 words).
+and quality, content sentences for the MQM score (minus penalty points per 100 words).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from .stats import ScoreStats, bootstrap_interval, corpus_statistic, mean_statis
 
 
 def mqm_statistic(sentences: pd.DataFrame) -> ScoreStats:
-    """MQM-style score: penalty points (minor 1, major 5, critical 25) per 100 words of content."""
+    """MQM-style score as in ``aggregate.mqm_score``: minus the penalty points (minor 1, major 5,
+    critical 25) per 100 words of content, so 0 is flawless and higher is better."""
     content = sentences[sentences.status != "boilerplate"]
     words = content.text.str.split().str.len().to_numpy(dtype=float)
-    return mean_statistic("mqm_score", 100 * content.mqm_penalty.to_numpy(dtype=float), False, weights=words)
+    return mean_statistic("mqm_score", -100 * content.mqm_penalty.to_numpy(dtype=float), True, weights=words)
 
 
 def document_statistics(doc_id: str, sentences: pd.DataFrame, scores: UnitScores) -> dict[str, ScoreStats]:

@@ -38,6 +38,7 @@ class Manifest:
     candidates: list[Document]
     path: str = ""
     extra: dict = field(default_factory=dict)
+    checks: dict[str, bool] = field(default_factory=dict)  # the [checks] table: name = true/false
 
 
 def read_text(path: str | Path) -> str:
@@ -130,7 +131,10 @@ def load_manifest(path: str | Path) -> Manifest:
         raise InputError(path, "no document has role = \"reference\"")
     if not candidates:
         raise InputError(path, "no candidate documents")
-    return Manifest(references=references, candidates=candidates, path=str(path))
+    checks = spec.get("checks", {})
+    if not isinstance(checks, dict) or not all(isinstance(v, bool) for v in checks.values()):
+        raise InputError(path, "[checks] must be a table of check names set to true or false")
+    return Manifest(references=references, candidates=candidates, path=str(path), checks=checks)
 
 
 def check_unique_ids(documents: list[Document]) -> None:

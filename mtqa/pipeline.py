@@ -13,8 +13,10 @@ from typing import Iterable, Mapping
 
 from . import aggregate
 from .align import Alignment, ReferenceSide, align_greedy, align_parallel
+from .checks import enabled_checks
 from .exceptions import InputError
 from .intervals import add_document_intervals
+from .find_errors import find_errors
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, SemanticSimilarity
 from .models import sentence_encoder
@@ -37,8 +39,13 @@ class AssessOptions:
     non_content_detectors: tuple[str, ...] | None = None  # None: all registered detectors
     bootstrap_resamples: int = 1000  # for the confidence intervals in documents.csv
     seed: int = 12345  # of every resampling: same seed, same intervals
+    find_errors: bool = True  # stage 6: error spans, n_errors and mqm_penalty
+    checks: tuple[str, ...] | None = None  # QA checks to run by name; None: the default set
 
     def __post_init__(self) -> None:
+        if self.checks is not None:
+            object.__setattr__(self, "checks", tuple(self.checks))
+            enabled_checks(self.checks)  # refuses unknown names
         unknown = set(self.metrics) - set(REFERENCE_METRICS)
         if unknown:
             raise InputError(None, f"unknown metric(s): {', '.join(sorted(unknown))}")
@@ -151,14 +158,22 @@ def assess(
     scores = score_units(units, metrics)
 
     errors = aggregate.empty_errors()
+    if options.find_errors:
+        encoder = sentence_encoder(options.embedding_model, options.batch_size)
+        references_by_id = {m.document.doc_id: m for m in marked_refs}
+        spans = find_errors(marked_cands, units, references_by_id, encoder, enabled_checks(options.checks))
+        errors = aggregate.error_table(spans)
     primary = references[0].doc_id
-    sentences = add_quality(aggregate.sentence_table(marked_cands, scores, primary))
+    sentences = add_quality(
+        aggregate.sentence_table(marked_cands, scores, primary, errors if options.find_errors else None)
+    )
     documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores)
     documents = add_document_intervals(documents, sentences, scores, options.bootstrap_resamples, options.seed)
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments)
-    signature = run_signature(
-        options, references + candidate_docs, metrics, {"embedding": options.embedding_model}
-    )
+    models = {"embedding": options.embedding_model}
+    if options.find_errors:
+        models["linguistic-annotation"] = "en_core_web_sm"
+    signature = run_signature(options, references + candidate_docs, metrics, models)
     signature["quality_weights"] = packaged_model().describe()
     return Assessment(
         sentences=sentences,

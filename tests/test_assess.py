@@ -46,8 +46,9 @@ def test_the_pentagon_refusal_is_scored_against_its_reference_sentence(seeds_res
 
 
 def test_columns_of_later_stages_are_empty_not_invented(seeds_result):
-    assert seeds_result.sentences[["fluency", "mqm_penalty", "n_errors"]].isna().all().all()
-    assert seeds_result.errors.empty
+    assert seeds_result.sentences["fluency"].isna().all()
+    boilerplate = seeds_result.sentences[seeds_result.sentences.status == "boilerplate"]
+    assert boilerplate[["quality", "mqm_penalty", "n_errors"]].isna().all().all()
 
 
 def test_document_scores_are_corpus_scores_over_aligned_units(seeds_result):

@@ -1,0 +1,55 @@
+"""Small helpers the checks share: spans of spaCy tokens, sentence starts, word shapes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wordfreq import zipf_frequency
+
+from ..evidence import Segment
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+OPENING_MARKS = set("\"“‘«([{:;–—-•")
+
+
+def token_range(first: "Token", last: "Token") -> tuple[int, int]:
+    return first.idx, last.idx + len(last.text)
+
+
+def starts_sentence(segment: Segment, token: "Token") -> bool:
+    """The token opens a sentence (or a quotation, a parenthesis, a list item, a clause after a colon)."""
+    if token.idx in segment.sentence_starts() or token.i == 0:
+        return True
+    previous = token.doc[token.i - 1]
+    return previous.text in {".", "!", "?", "..", "…"} or previous.text[-1] in OPENING_MARKS
+
+
+def is_prefix(token: "Token") -> bool:
+    """The word is a prefix joined by a hyphen ("pan" in "pan-European")."""
+    return not token.whitespace_ and token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "-"
+
+
+def is_lower_word(text: str) -> bool:
+    return text.isalpha() and text.islower()
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def zipf(word: str) -> float:
+    return zipf_frequency(word, "en")
+
+
+def is_count_noun(word: str) -> bool:
+    """The word is commonly used as a countable noun: its plural is frequent in English ("generals",
+    "hits", "groups"), unlike adjectives ("youngs") or participles ("targeteds")."""
+    word = word.lower()
+    if not word.isalpha() or word.endswith("s"):
+        return False
+    return zipf(word + "s") >= COUNT_NOUN_PLURAL_ZIPF
+
+
+COUNT_NOUN_PLURAL_ZIPF = 3.5

@@ -1,0 +1,151 @@
+"""What the error finders share: the segment they look at, and the evidence they return.
+
+A *segment* is what stage 6 examines at once: the candidate sentences of one alignment unit (one or
+several sentences, joined as the unit's hypothesis) with the unit's reference text, or a single
+unaligned candidate sentence with no reference. Every evidence source (reference comparison, the QA
+checks, a language model) is a function ``Segment -> list[Evidence]``; offsets are into
+``Segment.text`` and are mapped back to sentences and documents by :mod:`mtqa.find_errors`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Protocol, Sequence
+
+from .segment import Sentence
+from .tokens import Analysis, WordAlignment
+
+SEVERITIES = ("minor", "major", "critical")
+PENALTY = {"minor": 1, "major": 5, "critical": 25}
+CATEGORIES = (
+    "accuracy/mistranslation", "accuracy/omission", "accuracy/addition", "accuracy/untranslated",
+    "fluency/grammar", "fluency/word-order", "fluency/spelling", "fluency/punctuation",
+    "style/awkward", "terminology/wrong-term", "other/boilerplate",
+)
+
+
+class WordScore(Protocol):
+    """A word's language-model surprisal (``mtqa.fluency.WordSurprisal`` has this shape)."""
+
+    start: int
+    end: int
+    text: str
+    surprisal: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One detector's claim that ``text[start:end]`` of a segment is wrong.
+
+    ``repair`` is the text that would undo the error as far as the detector knows (the reference's
+    words for a mistranslation, the span plus the missing words for an omission, "" for an addition);
+    the error's severity is measured by how far the repair moves the segment towards its reference.
+    ``severity`` is the detector's default, used when no reference allows a measurement; ``minimum``
+    is a floor for errors that sentence embeddings barely see (a wrong number).
+    """
+
+    start: int
+    end: int
+    category: str
+    detector: str
+    explanation: str
+    suggestion: str | None = None
+    repair: str | None = None
+    severity: str = "minor"
+    minimum: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"unknown error category {self.category!r}")
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"empty or negative span [{self.start}, {self.end})")
+
+    def shifted(self, offset: int) -> "Evidence":
+        return Evidence(
+            self.start + offset, self.end + offset, self.category, self.detector, self.explanation,
+            self.suggestion, self.repair, self.severity, self.minimum,
+        )
+
+
+@dataclass(frozen=True)
+class SentencePart:
+    """A candidate sentence inside a segment: ``text[offset:offset + len(sentence.text)]``."""
+
+    sentence: Sentence
+    offset: int
+
+    @property
+    def end(self) -> int:
+        return self.offset + len(self.sentence.text)
+
+
+_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,6}\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[’'][a-z]+)?\b")
+_LOWER = re.compile(r"\b[a-z]+\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“‘«(]\s*|[–—•]\s+)$")
+
+
+def acronym_key(text: str) -> str:
+    return text.replace(".", "").upper()
+
+
+def acronyms_in(text: str) -> set[str]:
+    """Acronyms written in capitals ("U.S.", "AFP"), not words of a line set in capitals."""
+    found = set()
+    for match in _ACRONYM.finditer(text):
+        before = text[: match.start()].split()[-1:]
+        after = text[match.end():].split()[:1]
+        shouting = any(w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in before + after)
+        if "." in match.group(0) or not shouting:
+            found.add(acronym_key(match.group(0)))
+    return found
+
+
+@dataclass
+class DocumentContext:
+    """What the checks may know about the documents around a segment: the candidate's own text and
+    the reference documents' texts (casing habits, acronyms in use)."""
+
+    candidate_text: str
+    reference_texts: Sequence[str] = ()
+
+    @cached_property
+    def reference_acronyms(self) -> frozenset[str]:
+        return frozenset(a for text in self.reference_texts for a in acronyms_in(text))
+
+    @cached_property
+    def candidate_acronyms(self) -> frozenset[str]:
+        return frozenset(acronyms_in(self.candidate_text))
+
+    @cached_property
+    def reference_names(self) -> frozenset[str]:
+        """Lower-cased words that the reference documents capitalise in mid-sentence and never write
+        in lower case: names ("Iraqi", "York"), not common words that merely open a title."""
+        capitalised, lower = set(), set()
+        for text in self.reference_texts:
+            for match in _CAPITALISED.finditer(text):
+                if not _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()]):
+                    capitalised.add(match.group(0).lower())
+            lower.update(m.group(0) for m in _LOWER.finditer(text))
+        return frozenset(capitalised - lower)
+
+
+@dataclass(frozen=True)
+class Segment:
+    doc_id: str
+    text: str
+    parts: tuple[SentencePart, ...]
+    analysis: Analysis
+    context: DocumentContext
+    reference: str | None = None
+    reference_analysis: Analysis | None = None
+    alignment: WordAlignment | None = None
+    surprisals: tuple[WordScore, ...] | None = None  # offsets into ``text``
+
+    def sentence_starts(self) -> set[int]:
+        return {part.offset for part in self.parts}
+
+
+EvidenceSource = Callable[[Segment], list[Evidence]]

@@ -1,0 +1,220 @@
+"""Evidence from the reference (aligned segments): the candidate compared with its reference word by
+word, through :func:`mtqa.tokens.align_words`.
+
+- candidate words with no good counterpart are a mistranslation when the reference has unmatched
+  content at the same place (quoted in the explanation), an addition otherwise;
+- reference content with no counterpart is an omission, anchored at the candidate word next to where
+  it belongs;
+- two strongly matched candidate words a few words apart whose counterparts come in the opposite order
+  are a word-order error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .evidence import Evidence, Segment
+from .tokens import Analysis, Word, WordAlignment, number_value
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+MATCH = 0.7  # below this best similarity a word has no good counterpart (errors 0.4-0.5, paraphrases 0.75+)
+ANCHOR = 0.8  # from this similarity a word pins down where its counterpart is
+WEAK = 0.45  # a poor counterpart that still shows which reference words a wrong word stands for
+ORDER_DISTANCE = 3  # crossing counterparts at most this many words apart on both sides
+AMBIGUOUS = 0.02  # another counterpart this close to the best makes a match ambiguous
+_CORE_ARGUMENTS = {"nsubj", "nsubjpass", "csubj", "dobj", "obj", "attr", "agent", "dative"}
+DETECTOR = "reference"
+
+
+@dataclass(frozen=True)
+class _Run:
+    first: int  # word indices, inclusive
+    last: int
+
+
+def _runs(unmatched: np.ndarray, analysis: Analysis) -> list[_Run]:
+    """Runs of unmatched words, bridging one matched function word ("refused [to] how one") but not
+    punctuation, and holding at least one content word."""
+    words, doc = analysis.words, analysis.doc
+    runs: list[list[int]] = []
+    for index, flag in enumerate(unmatched):
+        if not flag:
+            continue
+        if runs:
+            last = runs[-1][-1]
+            gap = index - last
+            punctuated = any(t.is_punct for t in doc[words[last].token + 1: words[index].token])
+            if not punctuated and (gap == 1 or (gap == 2 and not words[index - 1].content)):
+                runs[-1].append(index)
+                continue
+        runs.append([index])
+    return [_Run(r[0], r[-1]) for r in runs if any(words[i].content for i in r)]
+
+
+def _quote(text: str, words: tuple[Word, ...], first: int, last: int) -> str:
+    return text[words[first].start: words[last].end]
+
+
+def _anchor(alignment: WordAlignment, indices: range) -> int | None:
+    """The reference index of the first strongly matched content word among ``indices``."""
+    for i in indices:
+        if alignment.candidate_score[i] >= ANCHOR and alignment.candidate.words[i].content:
+            return int(alignment.candidate_best[i])
+    return None
+
+
+def _expand(unmatched_ref: np.ndarray, index: int) -> tuple[int, int]:
+    first = last = index
+    while first > 0 and unmatched_ref[first - 1]:
+        first -= 1
+    while last + 1 < len(unmatched_ref) and unmatched_ref[last + 1]:
+        last += 1
+    return first, last
+
+
+def _counterpart(alignment: WordAlignment, run: _Run, unmatched_ref: np.ndarray) -> tuple[int, int] | None:
+    """The reference words a wrong candidate run stands for, as an inclusive index range, if any: the
+    stretch between the reference counterparts of the strongly matched words on either side of the
+    run (widened by a few words when it holds no unmatched content, as languages order clauses
+    differently), else the unmatched reference words the run's words resemble most."""
+    ref_words = alignment.reference.words
+    n_ref = len(ref_words)
+    left = _anchor(alignment, range(run.first - 1, -1, -1))
+    right = _anchor(alignment, range(run.last + 1, len(alignment.candidate.words)))
+    reach = run.last - run.first + 4
+    if left is None and right is None:
+        return None
+    low = left + 1 if left is not None else right - reach
+    high = right - 1 if right is not None else left + reach
+    for widen in (0, ORDER_DISTANCE):
+        a, b = max(low - widen, 0), min(high + widen, n_ref - 1)
+        if 0 <= b - a < 2 * reach and any(unmatched_ref[j] and ref_words[j].content for j in range(a, b + 1)):
+            # The stretch from its first to its last unmatched word ("said it had no"); a widened
+            # stretch keeps only its unmatched content words.
+            keep = [j for j in range(a, b + 1) if unmatched_ref[j] and (ref_words[j].content or not widen)]
+            return min(keep), max(keep)
+    weak = []
+    for i in range(run.first, run.last + 1):
+        j = int(alignment.candidate_best[i])
+        # A number's counterpart is the number checks' business.
+        if alignment.candidate_score[i] >= WEAK and unmatched_ref[j] and ref_words[j].content \
+                and number_value(ref_words[j].text) is None:
+            weak.append(j)
+    if not weak:
+        return None
+    return min(_expand(unmatched_ref, j)[0] for j in weak), max(_expand(unmatched_ref, j)[1] for j in weak)
+
+
+def _clause_level(a: Token, b: Token) -> bool:
+    """One word is a core argument (subject, object) of the other: their order is the clause's
+    choice, not a word-order error inside a phrase."""
+    return (a.head == b and a.dep_ in _CORE_ARGUMENTS) or (b.head == a and b.dep_ in _CORE_ARGUMENTS)
+
+
+def _word_order(segment: Segment, alignment: WordAlignment) -> list[Evidence]:
+    words, doc = alignment.candidate.words, segment.analysis.doc
+    similarity = alignment.similarity
+    # Strong, unambiguous matches only: a word the reference uses twice ("military operations" and
+    # "military officials") gives no order to compare.
+    strong = [
+        i for i, w in enumerate(words)
+        if alignment.candidate_score[i] >= ANCHOR and w.content
+        and int((similarity[i] >= alignment.candidate_score[i] - AMBIGUOUS).sum()) == 1
+    ]
+    found = []
+    for position, i in enumerate(strong):
+        for k in strong[position + 1:]:
+            if k - i > ORDER_DISTANCE:
+                break
+            ji, jk = int(alignment.candidate_best[i]), int(alignment.candidate_best[k])
+            if not (ji > jk and ji - jk <= ORDER_DISTANCE):
+                continue
+            between = doc[words[i].token + 1: words[k].token]
+            if any(t.pos_ in {"CCONJ", "PUNCT"} for t in between):
+                continue  # "Iraqi and US", "X, Y": coordination may come in any order
+            if _clause_level(doc[words[i].token], doc[words[k].token]):
+                continue  # a verb and its subject or object: active/passive, relative clauses
+            start, end = words[i].start, words[k].end
+            ref_text = _quote(alignment.reference.text, alignment.reference.words, jk, ji)
+            # The reference's words are a fix only when they are a reordering of the span's words.
+            span_keys = sorted(w.key for w in words[i: k + 1])
+            fix = ref_text if span_keys == sorted(w.key for w in alignment.reference.words[jk: ji + 1]) else None
+            found.append(Evidence(
+                start, end, "fluency/word-order", DETECTOR,
+                f"the reference orders these words as '{ref_text}'",
+                suggestion=fix, repair=fix,
+            ))
+    return found
+
+
+def _phrase(segment: Segment, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to the base noun phrases it touches."""
+    low, high = start, end
+    for chunk in segment.analysis.doc.noun_chunks:
+        a, b = chunk.start_char, chunk.end_char
+        if a < end and start < b:
+            low, high = min(low, a), max(high, b)
+    return low, high
+
+
+def reference_evidence(segment: Segment) -> list[Evidence]:
+    """The segment compared with its reference word by word (nothing for a segment without one)."""
+    alignment = segment.alignment
+    if alignment is None or not alignment.candidate.words or not alignment.reference.words:
+        return []
+    cand_words, ref_words = alignment.candidate.words, alignment.reference.words
+    unmatched_cand = alignment.candidate_score < MATCH
+    unmatched_ref = alignment.reference_score < MATCH
+    consumed = np.zeros(len(ref_words), dtype=bool)
+    evidence = []
+    text = segment.text
+    for run in _runs(unmatched_cand, alignment.candidate):
+        start, end = cand_words[run.first].start, cand_words[run.last].end
+        span = text[start:end]
+        counterpart = _counterpart(alignment, run, unmatched_ref)
+        if counterpart is None:
+            evidence.append(Evidence(start, end, "accuracy/addition", DETECTOR,
+                                     f"'{span}' has no counterpart in the reference", repair=""))
+            continue
+        # A mistranslation spans the phrase the wrong words belong to ("a hit american"); an addition
+        # is just the added words.
+        low, high = _phrase(segment, start, end)
+        first, last = counterpart
+        consumed[first: last + 1] = True
+        quote = _quote(alignment.reference.text, ref_words, first, last)
+        evidence.append(Evidence(low, high, "accuracy/mistranslation", DETECTOR,
+                                 f"the reference says: '{quote}'", repair=text[low:start] + quote + text[end:high]))
+    evidence.extend(_omissions(segment, alignment, unmatched_ref & ~consumed))
+    evidence.extend(_word_order(segment, alignment))
+    return evidence
+
+
+def _omissions(segment: Segment, alignment: WordAlignment, missing: np.ndarray) -> list[Evidence]:
+    """Unmatched reference content between two strongly matched content words: what the candidate
+    left out of a stretch it otherwise renders. (Unmatched content at either end of the reference is
+    more often a longer reference sentence than an omission.)"""
+    ref_words, cand_words = alignment.reference.words, alignment.candidate.words
+
+    def anchor(indices: range) -> int | None:
+        return next((j for j in indices if alignment.reference_score[j] >= ANCHOR and ref_words[j].content), None)
+
+    found = []
+    for run in _runs(missing, alignment.reference):
+        before = anchor(range(run.first - 1, -1, -1))
+        after = anchor(range(run.last + 1, len(ref_words)))
+        if before is None or after is None:
+            continue
+        quote = _quote(alignment.reference.text, ref_words, run.first, run.last)
+        word = cand_words[int(alignment.reference_best[before])]
+        text = segment.text[word.start: word.end]
+        found.append(Evidence(
+            word.start, word.end, "accuracy/omission", DETECTOR,
+            f"the reference says '{quote}' after '{ref_words[before].text}', which has no counterpart here",
+            repair=f"{text} {quote}",
+        ))
+    return found

@@ -1,0 +1,207 @@
+"""Stage 6 on the seeds: error spans against the hand annotation of seed 000, merged evidence,
+explanations that quote the reference, exact offsets, MQM penalties, and units of several sentences."""
+
+import csv
+import math
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import pytest
+from conftest import DATA, FRENCH, NYT, REFERENCE, RUSSIAN, sentence_containing
+
+import mtqa
+from mtqa.aggregate import ERROR_COLUMNS, mqm_score
+from mtqa.evidence import PENALTY, Evidence
+from mtqa.find_errors import ErrorFinder, build_segments, find_errors, segment_for
+from mtqa.load import load_document
+from mtqa.models import sentence_encoder
+from mtqa.noncontent import mark_non_content, MarkedDocument
+from mtqa.score import Unit
+from mtqa.segment import segment
+
+GOLD = list(csv.DictReader((DATA / "gold" / "seed-000-errors.tsv").open(encoding="utf-8"), delimiter="\t"))
+
+
+def errors_of(result, doc_id):
+    return result.errors[result.errors.doc_id == doc_id]
+
+
+def error_covering(result, doc_id, fragment):
+    """The one error of ``doc_id`` whose span overlaps the (unique) ``fragment`` of the document."""
+    start = result.document_text(doc_id).index(fragment)
+    end = start + len(fragment)
+    errors = errors_of(result, doc_id)
+    hits = errors[(errors.doc_start < end) & (errors.doc_end > start)]
+    assert len(hits) >= 1, f"no error on {fragment!r}"
+    return hits
+
+
+def test_nine_in_ten_gold_spans_of_seed_000_are_found(seeds_result):
+    text = FRENCH.read_text(encoding="utf-8")
+    errors = errors_of(seeds_result, FRENCH.stem)
+    found = set()
+    for row in GOLD:
+        start = text.index(row["span"])
+        if ((errors.doc_start < start + len(row["span"])) & (errors.doc_end > start)).any():
+            found.add(row["span"])
+    assert len(found) >= 0.9 * len(GOLD), sorted({r["span"] for r in GOLD} - found)
+    assert "refused to how one this information" in found
+    assert "a hit american" in found
+
+
+def test_evidence_on_the_same_words_merges_into_one_error(seeds_result):
+    hit = error_covering(seeds_result, FRENCH.stem, "hit american")
+    assert len(hit) == 1
+    error = hit.iloc[0]
+    detectors = set(error.detector.split(";"))
+    assert {"reference", "check:demonym-order", "check:demonym-casing"} <= detectors
+    assert error.category == "accuracy/mistranslation"  # the reference evidence names it
+    assert "American" in error.suggestion
+    assert "the demonym 'american' follows the noun 'hit'" in error.explanation
+    general = error_covering(seeds_result, FRENCH.stem, "general iranian").iloc[0]
+    assert general.category == "fluency/word-order"
+    assert general.suggestion.endswith("Iranian general")
+
+
+def test_a_mistranslation_quotes_the_reference(seeds_result):
+    error = error_covering(seeds_result, FRENCH.stem, "refused to how one").iloc[0]
+    assert error.category == "accuracy/mistranslation"
+    assert error.severity in {"major", "critical"}
+    assert error.explanation.startswith("the reference says: '")
+    assert "said it had no" in error.explanation
+
+
+def test_casing_alone_is_a_minor_spelling_error_with_its_fix(seeds_result):
+    error = error_covering(seeds_result, FRENCH.stem, "president Donald").iloc[0]
+    assert (error.text, error.category, error.severity, error.suggestion) == \
+        ("president", "fluency/spelling", "minor", "President")
+    assert error_covering(seeds_result, FRENCH.stem, "u. s.").iloc[0].suggestion == "U.S."
+
+
+def test_offsets_are_exact_and_trimmed(seeds_result):
+    errors = seeds_result.errors
+    assert list(errors.columns) == ERROR_COLUMNS
+    assert len(errors) > 50
+    sentences = seeds_result.sentences.set_index(["doc_id", "sent_id"])
+    for row in errors.itertuples():
+        sentence = sentences.loc[(row.doc_id, row.sent_id)]
+        assert sentence.text[row.start:row.end] == row.text
+        assert seeds_result.document_text(row.doc_id)[row.doc_start:row.doc_end] == row.text
+        assert row.doc_start == sentence.start + row.start
+        assert row.text == row.text.strip() and row.text
+        assert sentence.status != "boilerplate"
+    assert set(errors.severity) <= set(PENALTY)
+
+
+def test_sentence_penalties_and_document_scores_add_up(seeds_result):
+    sentences, errors = seeds_result.sentences, seeds_result.errors
+    content = sentences[sentences.status != "boilerplate"]
+    penalty = errors.severity.map(PENALTY).groupby([errors.doc_id, errors.sent_id]).sum()
+    for row in content.itertuples():
+        mine = errors[(errors.doc_id == row.doc_id) & (errors.sent_id == row.sent_id)]
+        assert row.n_errors == len(mine)
+        assert row.mqm_penalty == penalty.get((row.doc_id, row.sent_id), 0)
+    for document in seeds_result.documents[seeds_result.documents.role == "candidate"].itertuples():
+        mine = errors[errors.doc_id == document.doc_id]
+        assert document.n_errors == len(mine)
+        assert document.n_minor + document.n_major + document.n_critical == len(mine)
+        expected = -100 * mine.severity.map(PENALTY).sum() / document.n_words
+        assert document.mqm_score == pytest.approx(expected, abs=1e-4)
+    assert mqm_score(10, 200) == -5.0  # one major error and five minor ones per 100 words
+
+
+def test_unaligned_sentences_get_the_reference_free_checks(seeds_result):
+    row = sentence_containing(seeds_result.sentences, FRENCH.stem, "The u. s. State department")
+    assert row.status == "unaligned"
+    mine = errors_of(seeds_result, FRENCH.stem)
+    mine = mine[mine.sent_id == row.sent_id]
+    assert "u. s." in set(mine.text)
+    assert not (mine.detector.str.contains("reference")).any()
+
+
+def test_the_same_kinds_of_errors_are_found_in_the_other_seeds(seeds_result):
+    said = error_covering(seeds_result, RUSSIAN.stem, "said they said").iloc[0]
+    assert "check:repeated-verb" in said.detector and "said they said" in said.text
+    assert (errors_of(seeds_result, RUSSIAN.stem).text == "..").sum() >= 5
+    pompeo = error_covering(seeds_result, NYT.stem, "Pompeo He").iloc[0]
+    assert "check:doubled-subject" in pompeo.detector and pompeo.suggestion is not None
+
+
+def test_a_unit_of_several_sentences_reports_each_error_in_its_own_sentence():
+    """An n:m link (two candidate sentences against one reference sentence) is compared as one unit;
+    its errors are reported in the sentence they belong to, with offsets into that sentence."""
+    reference_doc = load_document(REFERENCE, "reference")
+    candidate_doc = load_document(FRENCH, "candidate")
+    reference = MarkedDocument(reference_doc, segment(reference_doc), {})
+    sentences = segment(candidate_doc)
+    candidate = MarkedDocument(candidate_doc, sentences, mark_non_content(candidate_doc, sentences))
+    first = next(s for s in sentences if s.text.startswith("The iraqi Parliament"))
+    second = sentences[first.sent_id + 1]
+    target = next(s for s in reference.sentences if s.text.startswith("The same day of the suspension"))
+    unit = Unit(candidate_doc.doc_id, (first.sent_id, second.sent_id), reference_doc.doc_id, (target.sent_id,),
+                f"{first.text} {second.text}", target.text, 0.7)
+    spans = find_errors([candidate], [unit], {reference_doc.doc_id: reference}, sentence_encoder())
+    in_unit = [s for s in spans if s.sent_id in (first.sent_id, second.sent_id)]
+    assert {s.sent_id for s in in_unit} == {first.sent_id, second.sent_id}
+    for span in in_unit:
+        sentence = first if span.sent_id == first.sent_id else second
+        assert sentence.text[span.start:span.end] == span.text
+        assert candidate_doc.text[span.doc_start:span.doc_end] == span.text
+    assert any(s.text == "5000" and s.suggestion == "5,000" for s in in_unit)  # the number sits in the second
+
+
+@dataclass(frozen=True)
+class WordSurprisal:
+    start: int
+    end: int
+    text: str
+    surprisal: float
+
+
+def test_language_model_evidence_plugs_in_as_one_more_source():
+    """A source reading word surprisals (as the fluency stage provides them) merges with the others.
+    Here the surprisals are a unigram model's, -log2 of each word's frequency, from wordfreq."""
+    from wordfreq import word_frequency
+
+    text = "Asked by AFP, the Pentagon has refused to how one this information."
+    segment_ = segment_for(text, "Asked by AFP, the Pentagon refused to comment on this information.")
+    surprisals = tuple(
+        WordSurprisal(w.start, w.end, w.text, -math.log2(max(word_frequency(w.text, "en"), 1e-9)))
+        for w in segment_.analysis.words
+    )
+    segment_ = replace(segment_, surprisals=surprisals)
+
+    def surprisal_peak(segment):
+        peak = max(segment.surprisals, key=lambda s: s.surprisal)
+        return [Evidence(peak.start, peak.end, "fluency/grammar", "language-model", f"{peak.surprisal:.1f} bits")]
+
+    spans = ErrorFinder(sentence_encoder(), sources={"language-model": surprisal_peak}).find([segment_])
+    from_model = [s for s in spans if "language-model" in s.detector]
+    assert len(from_model) == 1
+    assert from_model[0].text in text and "bits" in from_model[0].explanation
+
+
+def test_errors_do_not_depend_on_the_batch_size():
+    one = mtqa.assess(REFERENCE, [FRENCH], batch_size=32)
+    other = mtqa.assess(REFERENCE, [FRENCH], batch_size=3)
+    pd.testing.assert_frame_equal(one.errors, other.errors)
+    pd.testing.assert_frame_equal(one.sentences, other.sentences)
+
+
+def test_switching_checks_off_removes_their_errors():
+    result = mtqa.assess(REFERENCE, [FRENCH], checks=("quote-placement",))
+    detectors = {d for cell in result.errors.detector for d in cell.split(";")}
+    assert detectors <= {"reference", "check:quote-placement"}
+    assert "check:quote-placement" in detectors
+    none = mtqa.assess(REFERENCE, [FRENCH], find_errors=False)
+    assert none.errors.empty and none.sentences.n_errors.isna().all()
+
+
+def test_build_segments_covers_every_content_sentence_once(seeds_result):
+    marked = seeds_result.marked[FRENCH.stem]
+    units = [u for u in seeds_result.unit_scores.units if u.doc_id == FRENCH.stem]
+    reference = seeds_result.marked[REFERENCE.stem]
+    segments = build_segments([marked], units, {REFERENCE.stem: reference}, sentence_encoder())
+    covered = [p.sentence.sent_id for s in segments for p in s.parts]
+    assert sorted(covered) == [s.sent_id for s in marked.content]
+    assert all((s.reference is None) == (s.alignment is None) for s in segments)
