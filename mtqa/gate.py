@@ -5,14 +5,16 @@ Checks, each passed, failed or skipped (a score with no values yet is skipped, w
 - **no significant drop** in each score of ``max_drop``: fails when the candidate is worse than the
   baseline by more than the allowed amount (in the score's own units) *and* the difference is
   significant: both paired tests' p-values, Holm-corrected across the drop checks, below ``alpha``;
-- **critical errors**: the candidate has at most ``max_critical_errors`` critical errors (when set),
-  and at most ``max_new_critical_errors`` more than the baseline;
+- **critical errors**: the candidate has at most ``max_critical_errors`` critical errors, and at most
+  ``max_new_critical_errors`` more than the baseline (raw counts; both off unless set);
 - **minimum quality**: the candidate's mean sentence quality is at least ``min_quality`` (when set).
 
 Defaults (``GateConfig``; override them in ``mtqa.toml`` under ``[gate]`` and ``[gate.max_drop]``):
 chrF 1.0 and BLEU 1.39 points (below these deltas fewer than 70 % of human judges agree with the
 ranking, Kocmi et al. 2024), TER 1.0 point, and any significant drop of quality, semantic similarity
-or fluency, or rise of the MQM penalty; no new critical error; no minimum quality (its scale depends on
+or fluency, or rise of the MQM penalty or of critical errors per segment (a paired test, because
+automatic error counts are noisy: a raw "no new critical error" rule fails equal systems half the time);
+no minimum quality (its scale depends on
 the model: set it from your own baseline runs); alpha 0.05, 1000 resamples, seed 12345.
 """
 
@@ -34,6 +36,7 @@ from .stats import DEFAULT_RESAMPLES, DEFAULT_SEED, holm
 EXIT_PASS, EXIT_REGRESSION = 0, 1
 DEFAULT_MAX_DROP: dict[str, float] = {
     "quality": 0.0, "semantic": 0.0, "fluency": 0.0, "chrf": 1.0, "bleu": 1.39, "ter": 1.0, "mqm_penalty": 0.0,
+    "n_critical": 0.0,
 }
 # Which score ranks the regressed segments when no drop check failed: the first that has values.
 # BLEU is last: at sentence level it is mostly zeros.
@@ -47,7 +50,7 @@ class GateConfig:
     seed: int = DEFAULT_SEED
     max_drop: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MAX_DROP))
     max_critical_errors: int | None = None
-    max_new_critical_errors: int | None = 0
+    max_new_critical_errors: int | None = None
     min_quality: float | None = None
     regressed_segments: int = 10  # how many of the most regressed segments the summary lists
 

@@ -239,7 +239,8 @@ def with_annotated_error(assessment):
 
 
 def test_error_spans_are_listed_and_new_critical_errors_fail_the_gate(ted_result):
-    result = gate_assessment(with_annotated_error(ted_result), "DIDI-NLP", "Online-W", GateConfig(resamples=300))
+    strict = GateConfig(resamples=300, max_new_critical_errors=0)
+    result = gate_assessment(with_annotated_error(ted_result), "DIDI-NLP", "Online-W", strict)
     critical = next(c for c in result.checks if c.name == "no new critical errors")
     assert critical.status == "failed" and "1 critical errors against the baseline's 0" in critical.message
     assert {"mqm_penalty", "n_critical"} <= set(result.comparison.scores)  # filled scores are compared

@@ -91,7 +91,7 @@ def seeds_html(seeds_result):
 
 
 def test_every_content_sentence_and_omission_appears_beside_its_reference(seeds_result, seeds_html):
-    text = html_lib.unescape(seeds_html)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", seeds_html))  # highlighted spans split the text into marks
     content = seeds_result.sentences[seeds_result.sentences.status != "boilerplate"]
     for sentence in content.text:
         assert sentence in text
@@ -106,7 +106,7 @@ def test_omissions_sit_before_the_first_sentence_aligned_to_a_later_reference_se
     french = seeds_html[seeds_html.index('id="c0"'):seeds_html.index('id="c1"')]
     first_aligned = sentence_containing(seeds_result.sentences, FRENCH.stem, "will resume their military operations")
     first_ref = int(first_aligned.ref_ids.split(";")[0])
-    before = french[: french.index("will resume their military operations")]
+    before = french[: french.index('<td class="id">0</td>')]  # 000's first sentence
     omitted = seeds_result.reference[
         (seeds_result.reference.candidate == FRENCH.stem) & (seeds_result.reference.status == "omitted")
     ]
