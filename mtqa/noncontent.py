@@ -5,14 +5,15 @@ promotions, related-story blocks, repeated headlines. Each detector looks at one
 evidence and returns ``{sent_id: reason}``:
 
 - structure and length: a stand-alone line of a few words with no sentence punctuation (a label, a
-  button, a credit), a short fragment trailing a sentence on its line (a counter such as "Finished 2"),
-  a line with no words at all;
+  button, a credit, a date or page counter), a line with no words at all;
+- position: a short fragment at the end of a line, after its sentence (a counter such as
+  "Finished 2"); the lines that follow a related-story heading;
 - casing: a line written in capitals (a section banner or a promotion);
 - lexical cues: words that only furniture uses (teaser prefixes, comment forms, sharing, subscription,
   image placeholders, unfilled templates such as "%s"); configurable;
 - repetition: a sentence printed again (the first occurrence stays content);
-- position and similarity to the rest of the document: the lines under a related-story heading
-  that are about something else than the document.
+- similarity to the rest of the document: which lines after a related-story heading are teasers
+  about something else, and where the story resumes.
 
 Detectors run in registry order; the first reason found for a sentence wins. Which detectors run and
 their thresholds are configurable (:class:`NonContentConfig`). Detectors that compare a sentence with
