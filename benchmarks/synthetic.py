@@ -109,8 +109,8 @@ def _split(sentence: str) -> list[str] | None:
     return [sentence[:cut] + ".", second[0].upper() + second[1:]]
 
 
-# Page furniture as news and blog sites print it. Placeholders: {n} a number, {topic} a section
-# name, {teaser} a sentence of another talk, {title} the document's first content sentence.
+# Page furniture as news and blog sites print it. Placeholders: {n} and {m} numbers, {topic} a
+# section name, {teaser} a sentence of another talk, {title} the document's first content sentence.
 _SECTIONS = ["Science", "World", "Technology", "Opinion", "Culture", "Health", "Space", "Ideas"]
 _HEAD_FURNITURE = [
     "{topic}", "{topic} | Features", "By Staff Writer", "Reuters", "AP", "Photo: Getty Images",
@@ -141,14 +141,15 @@ def _fill(template: str, teasers: list[str], title: str, rng: random.Random) -> 
         n=n,
         m=n + rng.randint(0, 5),
         topic=rng.choice(_SECTIONS).upper() if re.sub(r"\{\w+\}", "", template).isupper() else rng.choice(_SECTIONS),
-        teaser=teasers.pop() if teasers else "Why the sky is dark at night.",
+        teaser=teasers.pop() if "{teaser}" in template else "",
         title=title,
     )
 
 
 def _furniture(title: str, distractors: Sequence[str], rng: random.Random, config: SyntheticConfig):
     """Furniture lines for the top, the middle and the end of one document (lists of line groups)."""
-    teasers = [_as_sentence(t) for t in rng.sample(list(distractors), min(len(distractors), 8))]
+    # enough for the worst case: every item a related block of four teasers
+    teasers = [_as_sentence(t) for t in rng.sample(list(distractors), 4 * config.furniture_items[1])]
     count = rng.randint(*config.furniture_items)
     head, middle, tail = [], [], []
     for _ in range(count):
@@ -157,11 +158,10 @@ def _furniture(title: str, distractors: Sequence[str], rng: random.Random, confi
             head.append([_fill(rng.choice(_HEAD_FURNITURE), teasers, title, rng)])
         elif place < 0.6:
             middle.append([_fill(rng.choice(_MIDDLE_FURNITURE), teasers, title, rng)])
-        elif place < 0.8 and teasers:
+        elif place < 0.8:
             block = [_fill(rng.choice(_RELATED_HEADINGS), teasers, title, rng)]
             for _ in range(rng.randint(2, 4)):
-                if teasers:
-                    block.append(teasers.pop())
+                block.append(teasers.pop())
                 if rng.random() < 0.3:
                     block.append(rng.choice(_MEDIA_PLACEHOLDERS))
             tail.append(block)
