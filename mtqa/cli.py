@@ -40,8 +40,9 @@ def _add_assess(subparsers) -> None:
                         help="line-aligned inputs: line i of each candidate translates line i of the reference")
     parser.add_argument("--embedding-model", default="minilm", metavar="NAME",
                         help="sentence-embedding model: packaged name, local directory or hub id (default: minilm)")
-    parser.add_argument("--align-threshold", type=float, default=0.5, metavar="COS",
-                        help="minimum similarity for an alignment link (default: 0.5)")
+    parser.add_argument("--align-threshold", type=float, default=0.5, metavar="SCORE",
+                        help="skip cost: the score (cosine adjusted for margin, shared words, length and merges) "
+                             "a link must beat; higher links fewer sentences (default: 0.5)")
     parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="model batch size (default: 32)")
     parser.add_argument("--disable-check", action="append", default=[], metavar="NAME",
                         help="switch a QA check off (repeat for several; `mtqa checks` lists them)")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from . import aggregate
-from .align import Alignment, ReferenceSide, align_greedy, align_parallel
+from .align import AlignParameters, Alignment, align_comparable, align_parallel
 from .checks import enabled_checks
 from .exceptions import InputError
 from .intervals import add_document_intervals
@@ -20,7 +20,7 @@ from .find_errors import find_errors
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, SemanticSimilarity
 from .models import sentence_encoder
-from .noncontent import MarkedDocument, mark_non_content
+from .noncontent import MarkedDocument, NonContentConfig, mark_non_content
 from .progress import track
 from .quality import add_quality, packaged_model
 from .result import Assessment
@@ -33,7 +33,8 @@ from .signature import run_signature
 class AssessOptions:
     parallel: bool = False  # line-aligned inputs: no segmentation, no alignment
     embedding_model: str = "minilm"  # packaged name, local directory or hub id
-    align_threshold: float = 0.5  # minimum cosine for a candidate sentence to link to a reference one
+    align_threshold: float = AlignParameters.skip_cost  # skip cost: the score a link must beat
+    max_merge: int = AlignParameters.max_merge  # consecutive sentences a link may join on one side
     batch_size: int = 32
     metrics: tuple[str, ...] = ("chrf", "bleu", "ter", "semantic")
     non_content_detectors: tuple[str, ...] | None = None  # None: all registered detectors
@@ -41,6 +42,7 @@ class AssessOptions:
     seed: int = 12345  # of every resampling: same seed, same intervals
     find_errors: bool = True  # stage 6: error spans, n_errors and mqm_penalty
     checks: tuple[str, ...] | None = None  # QA checks to run by name; None: the default set
+    non_content: NonContentConfig = NonContentConfig()  # detector thresholds and lexical cues
 
     def __post_init__(self) -> None:
         if self.checks is not None:
@@ -51,6 +53,8 @@ class AssessOptions:
             raise InputError(None, f"unknown metric(s): {', '.join(sorted(unknown))}")
         if not 0.0 <= self.align_threshold <= 1.0:
             raise InputError(None, f"align_threshold must be within [0, 1], got {self.align_threshold}")
+        if self.max_merge < 1:
+            raise InputError(None, f"max_merge must be at least 1, got {self.max_merge}")
         if self.batch_size < 1:
             raise InputError(None, f"batch_size must be at least 1, got {self.batch_size}")
         if self.bootstrap_resamples < 1:
@@ -83,7 +87,9 @@ def _mark(document: Document, options: AssessOptions) -> MarkedDocument:
         return MarkedDocument(document, segment_lines(document), {})
     sentences = segment(document)
     detectors = list(options.non_content_detectors) if options.non_content_detectors is not None else None
-    return MarkedDocument(document, sentences, mark_non_content(document, sentences, detectors))
+    encoder = sentence_encoder(options.embedding_model, options.batch_size)
+    marks = mark_non_content(document, sentences, detectors, encoder.encode, options.non_content)
+    return MarkedDocument(document, sentences, marks)
 
 
 def _align(
@@ -93,17 +99,12 @@ def _align(
         primary = references[0]
         return align_parallel(candidate.document.doc_id, candidate.sentences, primary.sentences, primary.document.doc_id)
     encoder = sentence_encoder(options.embedding_model, options.batch_size)
-    sides = [
-        ReferenceSide(r.document.doc_id, r.content, encoder.encode([s.text for s in r.content]))
-        for r in references
-    ]
-    content = candidate.content
-    return align_greedy(
+    return align_comparable(
         candidate.document.doc_id,
-        content,
-        encoder.encode([s.text for s in content]),
-        sides,
-        options.align_threshold,
+        candidate.content,
+        [(r.document.doc_id, r.content) for r in references],
+        encoder.encode,
+        AlignParameters(max_merge=options.max_merge, skip_cost=options.align_threshold),
     )
 
 

