@@ -5,6 +5,8 @@ Columns that a stage has not computed stay empty (NaN), never filled with a made
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .align import Alignment
@@ -34,7 +36,14 @@ def _ref_ids(reference_doc: str, ids: tuple[int, ...], primary: str) -> str:
     return ";".join(f"{prefix}{i}" for i in ids)
 
 
-def sentence_table(candidates: list[MarkedDocument], scores: UnitScores, primary: str) -> pd.DataFrame:
+def sentence_table(
+    candidates: list[MarkedDocument],
+    scores: UnitScores,
+    primary: str,
+    fluency: dict[tuple[str, int], float] | None = None,
+) -> pd.DataFrame:
+    """``fluency`` maps (doc_id, sent_id) of non-boilerplate sentences to their 0-100 fluency."""
+    fluency = fluency or {}
     unit_of = {(u.doc_id, i): row for row, u in enumerate(scores.units) for i in u.candidate_ids}
     values = {name: scores.scores(name) for name in scores.metrics}
     rows = []
@@ -42,6 +51,7 @@ def sentence_table(candidates: list[MarkedDocument], scores: UnitScores, primary
         doc_id = marked.document.doc_id
         for s in marked.sentences:
             row = {"doc_id": doc_id, "sent_id": s.sent_id, "start": s.start, "end": s.end, "text": s.text}
+            row["fluency"] = fluency.get((doc_id, s.sent_id))
             unit = unit_of.get((doc_id, s.sent_id))
             if s.sent_id in marked.non_content:
                 row["status"] = "boilerplate"
@@ -106,7 +116,10 @@ def document_table(
     sentences: pd.DataFrame,
     errors: pd.DataFrame,
     scores: UnitScores,
+    fluency: dict[tuple[str, int], float] | None = None,
 ) -> pd.DataFrame:
+    """Document fluency is the mean over content sentences, for references as for candidates."""
+    fluency = fluency or {}
     rows = []
     for marked in references + candidates:
         document = marked.document
@@ -121,6 +134,7 @@ def document_table(
             "n_content": len(content),
             "n_boilerplate": len(marked.non_content),
             "n_words": _words(content),
+            "fluency": _mean([fluency.get((document.doc_id, s.sent_id)) for s in marked.content]),
         }
         if document.role == "candidate":
             doc_errors = errors[errors.doc_id == document.doc_id]
@@ -133,7 +147,6 @@ def document_table(
                     for name in UNIT_METRICS
                     if name in scores.metrics
                 },
-                fluency=mine.fluency.mean(),
                 quality=mine.quality.mean(),
             )
             if mine.n_errors.notna().any():
@@ -148,6 +161,11 @@ def document_table(
     for column in (*UNIT_METRICS, "fluency", "quality", "mqm_score"):
         table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
     return table
+
+
+def _mean(values) -> float:
+    present = [v for v in values if v is not None and not math.isnan(v)]
+    return sum(present) / len(present) if present else float("nan")
 
 
 def empty_errors() -> pd.DataFrame:

@@ -42,6 +42,9 @@ def _add_assess(subparsers) -> None:
     parser.add_argument("--align-threshold", type=float, default=0.5, metavar="COS",
                         help="minimum similarity for an alignment link (default: 0.5)")
     parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="model batch size (default: 32)")
+    parser.add_argument("--fluency-model", default="smollm2", metavar="NAME",
+                        help="language model for fluency: smollm2 (default), ngram (fast), a causal LM's "
+                             "local directory or hub id, or none")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     parser.set_defaults(run=_run_assess)
 
@@ -69,6 +72,7 @@ def _run_assess(args: argparse.Namespace) -> int:
         embedding_model=args.embedding_model,
         align_threshold=args.align_threshold,
         batch_size=args.batch_size,
+        fluency_model=args.fluency_model,
     )
     result = assess(references, candidates, options=options, progress=not args.quiet)
     result.save(out)
@@ -80,11 +84,40 @@ def _run_assess(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_models(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "models",
+        aliases=["doctor"],
+        help="list the models mtqa can use here: whether each loads, its size and load time",
+        description="Load every packaged model once and report whether it works, its size on disk and "
+                    "its load time. Exit status 1 if any model fails to load.",
+    )
+    parser.set_defaults(run=_run_models)
+
+
+def _run_models(args: argparse.Namespace) -> int:
+    from .models import cache_dir, check_models
+
+    rows = [("model", "kind", "package", "size", "load", "status")]
+    failed = False
+    for check in check_models():
+        size = f"{check.size_bytes / 1e6:,.0f} MB" if check.size_bytes else "-"
+        load = f"{check.load_seconds:.1f} s" if check.load_seconds is not None else "-"
+        rows.append((check.name, check.kind, check.package_spec, size, load, check.status))
+        failed = failed or not check.ok
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    print(f"cache: {cache_dir()}")
+    return 1 if failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mtqa", description="Machine-translation quality assessment.")
     parser.add_argument("--version", action="version", version=f"mtqa {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_assess(subparsers)
+    _add_models(subparsers)
     return parser
 
 

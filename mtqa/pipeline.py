@@ -14,6 +14,7 @@ from typing import Iterable, Mapping
 from . import aggregate
 from .align import Alignment, ReferenceSide, align_greedy, align_parallel
 from .exceptions import InputError
+from .fluency import fluency_scorer, score_documents
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, SemanticSimilarity
 from .models import sentence_encoder
@@ -33,6 +34,7 @@ class AssessOptions:
     batch_size: int = 32
     metrics: tuple[str, ...] = ("chrf", "bleu", "ter", "semantic")
     non_content_detectors: tuple[str, ...] | None = None  # None: all registered detectors
+    fluency_model: str = "smollm2"  # "smollm2", "ngram", a causal LM's directory or hub id, or "none"
 
     def __post_init__(self) -> None:
         unknown = set(self.metrics) - set(REFERENCE_METRICS)
@@ -123,6 +125,8 @@ def assess(
     if not candidate_docs:
         raise InputError(None, "no candidate documents")
     check_unique_ids(references + candidate_docs)
+    if options.fluency_model != "none":
+        fluency_scorer(options.fluency_model)  # load it now: a bad model fails before the slow stages
     if options.parallel:
         for candidate in candidate_docs:
             check_line_aligned(references[0], candidate)
@@ -144,14 +148,19 @@ def assess(
     metrics = _metrics(options)
     scores = score_units(units, metrics)
 
+    fluency = score_documents(marked_refs + marked_cands, options.fluency_model, progress=progress)
+
     errors = aggregate.empty_errors()
     primary = references[0].doc_id
-    sentences = aggregate.sentence_table(marked_cands, scores, primary)
-    documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores)
+    sentences = aggregate.sentence_table(marked_cands, scores, primary, fluency.scores)
+    documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores, fluency.scores)
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments)
-    signature = run_signature(
-        options, references + candidate_docs, metrics, {"embedding": options.embedding_model}
-    )
+    models = {"embedding": options.embedding_model}
+    if fluency.signature:
+        models["fluency"] = options.fluency_model
+    signature = run_signature(options, references + candidate_docs, metrics, models)
+    if fluency.signature:
+        signature["metrics"]["fluency"] = fluency.signature
     return Assessment(
         sentences=sentences,
         errors=errors,
@@ -160,4 +169,5 @@ def assess(
         signature=signature,
         marked={m.document.doc_id: m for m in marked_refs + marked_cands},
         unit_scores=scores,
+        words=fluency.words,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .fluency import empty_words
 from .noncontent import MarkedDocument
 from .score import UnitScores
 
@@ -23,6 +24,8 @@ class Assessment:
     signature: dict
     marked: dict[str, MarkedDocument] = field(repr=False)  # doc_id -> segmented, marked document
     unit_scores: UnitScores = field(repr=False)
+    # Word surprisal of every scored sentence, candidates and references (mtqa.fluency.WORD_COLUMNS).
+    words: pd.DataFrame = field(default_factory=lambda: empty_words(), repr=False)
 
     @property
     def candidates(self) -> list[str]:
