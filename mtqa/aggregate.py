@@ -5,6 +5,8 @@ Columns that a stage has not computed stay empty (NaN), never filled with a made
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .align import Alignment
@@ -42,10 +44,16 @@ def _ref_ids(reference_doc: str, ids: tuple[int, ...], primary: str) -> str:
 
 
 def sentence_table(
-    candidates: list[MarkedDocument], scores: UnitScores, primary: str, errors: pd.DataFrame | None = None
+    candidates: list[MarkedDocument],
+    scores: UnitScores,
+    primary: str,
+    errors: pd.DataFrame | None = None,
+    fluency: dict[tuple[str, int], float] | None = None,
 ) -> pd.DataFrame:
     """One row per candidate sentence. With ``errors`` (stage 6 ran), every content sentence gets its
-    error count and MQM penalty (minor 1, major 5, critical 25); boilerplate stays empty."""
+    error count and MQM penalty (minor 1, major 5, critical 25); boilerplate stays empty. ``fluency``
+    maps (doc_id, sent_id) of non-boilerplate sentences to their 0-100 fluency."""
+    fluency = fluency or {}
     unit_of = {(u.doc_id, i): row for row, u in enumerate(scores.units) for i in u.candidate_ids}
     values = {name: scores.scores(name) for name in scores.metrics}
     rows = []
@@ -53,6 +61,7 @@ def sentence_table(
         doc_id = marked.document.doc_id
         for s in marked.sentences:
             row = {"doc_id": doc_id, "sent_id": s.sent_id, "start": s.start, "end": s.end, "text": s.text}
+            row["fluency"] = fluency.get((doc_id, s.sent_id))
             unit = unit_of.get((doc_id, s.sent_id))
             if s.sent_id in marked.non_content:
                 row["status"] = "boilerplate"
@@ -125,7 +134,10 @@ def document_table(
     sentences: pd.DataFrame,
     errors: pd.DataFrame,
     scores: UnitScores,
+    fluency: dict[tuple[str, int], float] | None = None,
 ) -> pd.DataFrame:
+    """Document fluency is the mean over content sentences, for references as for candidates."""
+    fluency = fluency or {}
     rows = []
     for marked in references + candidates:
         document = marked.document
@@ -140,6 +152,7 @@ def document_table(
             "n_content": len(content),
             "n_boilerplate": len(marked.non_content),
             "n_words": _words(content),
+            "fluency": _mean([fluency.get((document.doc_id, s.sent_id)) for s in marked.content]),
         }
         if document.role == "candidate":
             doc_errors = errors[errors.doc_id == document.doc_id]
@@ -152,7 +165,6 @@ def document_table(
                     for name in UNIT_METRICS
                     if name in scores.metrics
                 },
-                fluency=mine.fluency.mean(),
                 quality=mine.quality.mean(),
             )
             if mine.n_errors.notna().any():
@@ -182,6 +194,11 @@ def error_table(errors) -> pd.DataFrame:
     for column in ("sent_id", "start", "end", "doc_start", "doc_end"):
         table[column] = table[column].astype("int64")
     return table
+
+
+def _mean(values) -> float:
+    present = [v for v in values if v is not None and not math.isnan(v)]
+    return sum(present) / len(present) if present else float("nan")
 
 
 def empty_errors() -> pd.DataFrame:

@@ -47,6 +47,9 @@ def _add_assess(subparsers) -> None:
     parser.add_argument("--disable-check", action="append", default=[], metavar="NAME",
                         help="switch a QA check off (repeat for several; `mtqa checks` lists them)")
     parser.add_argument("--no-errors", action="store_true", help="skip stage 6 (error spans)")
+    parser.add_argument("--fluency-model", default="smollm2", metavar="NAME",
+                        help="language model for fluency: smollm2 (default), ngram (fast), a causal LM's "
+                             "local directory or hub id, or none")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     parser.set_defaults(run=_run_assess)
 
@@ -94,6 +97,7 @@ def _run_assess(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         find_errors=not args.no_errors,
         checks=tuple(c.name for c in enabled_checks(switches)) if switches else None,
+        fluency_model=args.fluency_model,
     )
     result = assess(references, candidates, options=options, progress=not args.quiet)
     result.save(out)
@@ -105,6 +109,34 @@ def _run_assess(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_models(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "models",
+        aliases=["doctor"],
+        help="list the models mtqa can use here: whether each loads, its size and load time",
+        description="Load every packaged model once and report whether it works, its size on disk and "
+                    "its load time. Exit status 1 if any model fails to load.",
+    )
+    parser.set_defaults(run=_run_models)
+
+
+def _run_models(args: argparse.Namespace) -> int:
+    from .models import cache_dir, check_models
+
+    rows = [("model", "kind", "package", "size", "load", "status")]
+    failed = False
+    for check in check_models():
+        size = f"{check.size_bytes / 1e6:,.0f} MB" if check.size_bytes else "-"
+        load = f"{check.load_seconds:.1f} s" if check.load_seconds is not None else "-"
+        rows.append((check.name, check.kind, check.package_spec, size, load, check.status))
+        failed = failed or not check.ok
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    print(f"cache: {cache_dir()}")
+    return 1 if failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mtqa", description="Machine-translation quality assessment.")
     parser.add_argument("--version", action="version", version=f"mtqa {__version__}")
@@ -114,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_gate(subparsers)
     add_history(subparsers)
     _add_checks(subparsers)
+    _add_models(subparsers)
     return parser
 
 

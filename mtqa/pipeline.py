@@ -17,6 +17,7 @@ from .checks import enabled_checks
 from .exceptions import InputError
 from .intervals import add_document_intervals
 from .find_errors import find_errors
+from .fluency import fluency_scorer, score_documents
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, SemanticSimilarity
 from .models import sentence_encoder
@@ -43,6 +44,7 @@ class AssessOptions:
     find_errors: bool = True  # stage 6: error spans, n_errors and mqm_penalty
     checks: tuple[str, ...] | None = None  # QA checks to run by name; None: the default set
     non_content: NonContentConfig = NonContentConfig()  # detector thresholds and lexical cues
+    fluency_model: str = "smollm2"  # "smollm2", "ngram", a causal LM's directory or hub id, or "none"
 
     def __post_init__(self) -> None:
         if self.checks is not None:
@@ -137,6 +139,8 @@ def assess(
     if not candidate_docs:
         raise InputError(None, "no candidate documents")
     check_unique_ids(references + candidate_docs)
+    if options.fluency_model != "none":
+        fluency_scorer(options.fluency_model)  # load it now: a bad model fails before the slow stages
     if options.parallel:
         for candidate in candidate_docs:
             check_line_aligned(references[0], candidate)
@@ -158,6 +162,8 @@ def assess(
     metrics = _metrics(options)
     scores = score_units(units, metrics)
 
+    fluency = score_documents(marked_refs + marked_cands, options.fluency_model, progress=progress)
+
     errors = aggregate.empty_errors()
     if options.find_errors:
         encoder = sentence_encoder(options.embedding_model, options.batch_size)
@@ -166,16 +172,22 @@ def assess(
         errors = aggregate.error_table(spans)
     primary = references[0].doc_id
     sentences = add_quality(
-        aggregate.sentence_table(marked_cands, scores, primary, errors if options.find_errors else None)
+        aggregate.sentence_table(
+            marked_cands, scores, primary, errors if options.find_errors else None, fluency.scores
+        )
     )
-    documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores)
+    documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores, fluency.scores)
     documents = add_document_intervals(documents, sentences, scores, options.bootstrap_resamples, options.seed)
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments)
     models = {"embedding": options.embedding_model}
     if options.find_errors:
         models["linguistic-annotation"] = "en_core_web_sm"
+    if fluency.signature:
+        models["fluency"] = options.fluency_model
     signature = run_signature(options, references + candidate_docs, metrics, models)
     signature["quality_weights"] = packaged_model().describe()
+    if fluency.signature:
+        signature["metrics"]["fluency"] = fluency.signature
     return Assessment(
         sentences=sentences,
         errors=errors,
@@ -184,4 +196,5 @@ def assess(
         signature=signature,
         marked={m.document.doc_id: m for m in marked_refs + marked_cands},
         unit_scores=scores,
+        words=fluency.words,
     )

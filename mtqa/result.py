@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .fluency import empty_words
 from .noncontent import MarkedDocument
 from .score import UnitScores
 
@@ -41,6 +42,8 @@ class Assessment:
     marked: dict[str, MarkedDocument] = field(repr=False)  # doc_id -> segmented, marked document
     unit_scores: UnitScores = field(repr=False)
     comparison: Any = field(default=None, repr=False)  # a compare.CompareResult when systems were compared
+    # Word surprisal of every scored sentence, candidates and references (mtqa.fluency.WORD_COLUMNS).
+    words: pd.DataFrame = field(default_factory=lambda: empty_words(), repr=False)
 
     @property
     def candidates(self) -> list[str]:

