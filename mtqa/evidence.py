@@ -33,6 +33,7 @@ class WordScore(Protocol):
     end: int
     text: str
     surprisal: float
+    excess: float  # surprisal beyond what the word's rarity explains (0 for a name or a number)
 
 
 @dataclass(frozen=True)

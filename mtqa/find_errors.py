@@ -2,9 +2,10 @@
 them, why, and a suggestion where one exists.
 
 Evidence sources are functions ``Segment -> list[Evidence]`` (:mod:`mtqa.evidence`): the reference
-comparison (:mod:`mtqa.reference_evidence`), the QA checks (:mod:`mtqa.checks`), and any other source
-given to :class:`ErrorFinder` (a language model's surprisal peaks plug in the same way). Evidence that
-covers the same characters of a sentence merges into one error carrying all its explanations.
+comparison (:mod:`mtqa.reference_evidence`), the QA checks (:mod:`mtqa.checks`), the language
+model's runs of surprising words (:mod:`mtqa.lm_evidence`), and any other source given to
+:class:`ErrorFinder`. Evidence that covers the same characters of a sentence merges into one error
+carrying all its explanations.
 
 Severity comes from the size of the meaning change, not from the detector: the segment's embedding
 similarity to its reference is measured again with the error repaired (the reference's words put in,
@@ -15,13 +16,14 @@ reference, the detectors' default severities apply.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Sequence
 
 from .checks import Check, enabled_checks, run_checks
 from .evidence import (
     SEVERITIES, DocumentContext, Evidence, EvidenceSource, Segment, SentencePart, WordScore,
 )
+from .lm_evidence import DETECTOR as LANGUAGE_MODEL, language_model_evidence
 from .models import SentenceEncoder, sentence_encoder
 from .noncontent import MarkedDocument
 from .reference_evidence import reference_evidence
@@ -75,20 +77,12 @@ def _parts(unit_text: str, sentences: Sequence) -> tuple[SentencePart, ...]:
     return tuple(parts)
 
 
-@dataclass(frozen=True)
-class _ShiftedScore:
-    start: int
-    end: int
-    text: str
-    surprisal: float
-
-
 def _shifted_scores(parts: tuple[SentencePart, ...], surprisals, doc_id: str) -> tuple | None:
     """Word surprisals of the unit's sentences, with offsets moved from sentence to segment text."""
     if surprisals is None:
         return None
     return tuple(
-        _ShiftedScore(score.start + part.offset, score.end + part.offset, score.text, score.surprisal)
+        replace(score, start=score.start + part.offset, end=score.end + part.offset)
         for part in parts
         for score in surprisals.get((doc_id, part.sentence.sent_id), ())
     )
@@ -225,6 +219,7 @@ class ErrorFinder:
         self.sources: dict[str, EvidenceSource] = {
             "reference": reference_evidence,
             "checks": lambda segment: run_checks(segment, chosen),
+            LANGUAGE_MODEL: language_model_evidence,
             **(sources or {}),
         }
 

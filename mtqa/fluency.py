@@ -310,6 +310,16 @@ class DocumentFluency:
     words: pd.DataFrame  # WORD_COLUMNS, offsets into each sentence's text
     signature: str  # empty when fluency was not scored
 
+    def by_sentence(self) -> dict[tuple[str, int], list[WordSurprisal]]:
+        """The word table as (doc_id, sent_id) -> the sentence's words, in order."""
+        sentences: dict[tuple[str, int], list[WordSurprisal]] = {}
+        for row in self.words.itertuples(index=False):
+            sentences.setdefault((row.doc_id, int(row.sent_id)), []).append(WordSurprisal(
+                int(row.start), int(row.end), row.text, float(row.surprisal), float(row.expected),
+                float(row.excess), row.entity,
+            ))
+        return sentences
+
 
 def score_documents(documents: Sequence[MarkedDocument], model: str, *, progress: bool = False) -> DocumentFluency:
     """Fluency of every content sentence of the documents (model "none": nothing is scored)."""

@@ -13,6 +13,8 @@ import mtqa
 from mtqa.aggregate import ERROR_COLUMNS, mqm_score
 from mtqa.evidence import PENALTY, Evidence
 from mtqa.find_errors import ErrorFinder, build_segments, find_errors, segment_for
+from mtqa.fluency import fluency_scorer
+from mtqa.lm_evidence import language_model_evidence
 from mtqa.load import load_document
 from mtqa.models import sentence_encoder
 from mtqa.noncontent import mark_non_content, MarkedDocument
@@ -191,7 +193,7 @@ def test_errors_do_not_depend_on_the_batch_size():
 def test_switching_checks_off_removes_their_errors():
     result = mtqa.assess(REFERENCE, [FRENCH], checks=("quote-placement",))
     detectors = {d for cell in result.errors.detector for d in cell.split(";")}
-    assert detectors <= {"reference", "check:quote-placement"}
+    assert detectors <= {"reference", "check:quote-placement", "language-model"}
     assert "check:quote-placement" in detectors
     none = mtqa.assess(REFERENCE, [FRENCH], find_errors=False)
     assert none.errors.empty and none.sentences.n_errors.isna().all()
@@ -205,3 +207,54 @@ def test_build_segments_covers_every_content_sentence_once(seeds_result):
     covered = [p.sentence.sent_id for s in segments for p in s.parts]
     assert sorted(covered) == [s.sent_id for s in marked.content]
     assert all((s.reference is None) == (s.alignment is None) for s in segments)
+
+
+def language_model_segment(text, reference=None):
+    """A sentence as a segment carrying SmolLM2's word surprisals, as the pipeline gives them."""
+    (words,) = fluency_scorer("smollm2").words([text])
+    return replace(segment_for(text, reference), surprisals=words)
+
+
+@pytest.mark.parametrize("sentence, broken", [
+    ("Asked by AFP, the Pentagon has refused to how one this information.", "how one"),
+    ("Read also: Tragedy in the air: not of mortal remains repatriated for the time being",
+     "not of mortal remains"),
+])
+def test_the_language_model_flags_a_run_of_broken_english(sentence, broken):
+    evidence = language_model_evidence(language_model_segment(sentence))
+    start = sentence.index(broken)
+    hits = [e for e in evidence if e.start < start + len(broken) and e.end > start]
+    assert len(hits) == 1
+    assert hits[0].category == "fluency/grammar" and hits[0].detector == "language-model"
+    assert "bits" in hits[0].explanation
+
+
+def test_the_language_model_keeps_quiet_on_native_english(seeds_result):
+    """002 is a native English article: at most one language-model claim per 100 of its words."""
+    content = [s.text for s in seeds_result.marked[REFERENCE.stem].content]
+    n_words = sum(len(text.split()) for text in content)
+    claims = [e for text in content for e in language_model_evidence(language_model_segment(text))]
+    assert n_words > 300
+    assert len(claims) <= n_words / 100
+
+
+def test_a_plain_correct_sentence_draws_no_language_model_claim():
+    sentence = "The Pentagon said it had no information to provide concerning a resumption of operations."
+    assert language_model_evidence(language_model_segment(sentence)) == []
+
+
+def test_language_model_evidence_merges_with_the_reference_comparison():
+    text = "Asked by AFP, the Pentagon has refused to how one this information."
+    segment_ = language_model_segment(text, "Asked by AFP, the Pentagon refused to comment on this information.")
+    spans = ErrorFinder(sentence_encoder()).find([segment_])
+    merged = [s for s in spans if "language-model" in s.detector.split(";")]
+    assert len(merged) == 1
+    assert "reference" in merged[0].detector.split(";")
+    assert merged[0].category == "accuracy/mistranslation"
+    assert "how one" in merged[0].text
+
+
+def test_the_pipeline_passes_word_surprisals_to_stage_6(seeds_result):
+    errors = errors_of(seeds_result, FRENCH.stem)
+    from_model = errors[errors.detector.str.contains("language-model")]
+    assert from_model.text.str.contains("how one").any()
