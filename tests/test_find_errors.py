@@ -245,7 +245,9 @@ def test_a_plain_correct_sentence_draws_no_language_model_claim():
 
 def test_language_model_evidence_merges_with_the_reference_comparison():
     text = "Asked by AFP, the Pentagon has refused to how one this information."
-    segment_ = language_model_segment(text, "Asked by AFP, the Pentagon refused to comment on this information.")
+    # the seed reference's counterpart (002): the evidence of both sources covers "how one"
+    reference = "The Pentagon said it had no information to provide concerning a resumption when contacted by AFP."
+    segment_ = language_model_segment(text, reference)
     spans = ErrorFinder(sentence_encoder()).find([segment_])
     merged = [s for s in spans if "language-model" in s.detector.split(";")]
     assert len(merged) == 1
