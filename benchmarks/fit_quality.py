@@ -81,11 +81,20 @@ def assign_folds(groups: pd.Series, folds: int = FOLDS) -> pd.Series:
     return groups.map(fold_of).astype(int)
 
 
-def load_development(names) -> dict[str, Development]:
+def load_development(names, cache: Path | None = None) -> dict[str, Development]:
+    """Each data set scored by mtqa; with ``cache``, scored tables are kept there (pickles) so that
+    several fits pay for the slow models once."""
     developments = {}
     for name in names:
         data = datasets.JUDGED[name]()
-        table, _ = score_judged(data)
+        cached = cache / f"{name}.pkl" if cache else None
+        if cached and cached.exists():
+            table = pd.read_pickle(cached)
+        else:
+            table, _ = score_judged(data)
+            if cached:
+                cache.mkdir(parents=True, exist_ok=True)
+                table.to_pickle(cached)
         table["target"] = TARGETS[name][1](table).astype(float)
         table["fold"] = assign_folds(table.group)
         developments[name] = Development(name, table, data.source)
@@ -194,10 +203,10 @@ def _rounded(figures: dict) -> dict:
     }
 
 
-def fit(version: str, features: dict[str, list[str] | None]) -> dict:
+def fit(version: str, features: dict[str, list[str] | None], cache: Path | None = None) -> dict:
     """The weights file's content: every variant with usable features, fitted on all its data."""
     names = sorted({n for v in FIT_DATA.values() for n in v})
-    developments = load_development(names)
+    developments = load_development(names, cache)
     variants, cross_validation, data = [], {}, {}
     for variant_name, requested in features.items():
         mine = {n: developments[n] for n in FIT_DATA[variant_name]}
@@ -249,9 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference-free", nargs="+", metavar="COLUMN",
                         help=f"features of the reference-free variant (default: {DEFAULT_FEATURES['reference_free']} if filled)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--cache", type=Path, help="a directory keeping mtqa's scored tables between fits")
     args = parser.parse_args(argv)
 
-    spec = fit(args.version, {"reference": args.reference, "reference_free": args.reference_free})
+    spec = fit(args.version, {"reference": args.reference, "reference_free": args.reference_free}, args.cache)
     QualityModel.from_dict(spec)  # the file must load before it is written
     args.out.write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

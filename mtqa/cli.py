@@ -104,6 +104,9 @@ def _run_assess(args: argparse.Namespace) -> int:
     if not args.quiet:
         from .render.terminal import summary
 
+        for warning in result.warnings:
+            print(f"mtqa: warning: {warning}", file=sys.stderr)
+
         print(summary(result))
         print(f"wrote {out}/report.html and tables", file=sys.stderr)
     return EXIT_OK

@@ -18,6 +18,7 @@ from .exceptions import InputError
 from .intervals import add_document_intervals
 from .find_errors import find_errors
 from .fluency import fluency_scorer, score_documents
+from .reference_quality import reference_warnings
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, SemanticSimilarity
 from .models import sentence_encoder
@@ -187,6 +188,8 @@ def assess(
         models["fluency"] = options.fluency_model
     signature = run_signature(options, references + candidate_docs, metrics, models)
     signature["quality_weights"] = packaged_model().describe()
+    warnings = reference_warnings(marked_refs, marked_cands, errors if options.find_errors else None, fluency.scores)
+    signature["warnings"] = warnings
     if fluency.signature:
         signature["metrics"]["fluency"] = fluency.signature
     return Assessment(
@@ -198,4 +201,5 @@ def assess(
         marked={m.document.doc_id: m for m in marked_refs + marked_cands},
         unit_scores=scores,
         words=fluency.words,
+        warnings=warnings,
     )

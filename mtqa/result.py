@@ -44,6 +44,8 @@ class Assessment:
     comparison: Any = field(default=None, repr=False)  # a compare.CompareResult when systems were compared
     # Word surprisal of every scored sentence, candidates and references (mtqa.fluency.WORD_COLUMNS).
     words: pd.DataFrame = field(default_factory=lambda: empty_words(), repr=False)
+    # Cautions about the inputs, e.g. a reference that looks worse than the candidates (also in run.json).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def candidates(self) -> list[str]:

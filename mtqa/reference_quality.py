@@ -1,0 +1,101 @@
+"""Does the reference look worse than the candidates? Every reference-based score measures closeness to
+the reference, so a reference full of page furniture, misspellings or clumsy sentences makes those
+scores mislead. Each reference is compared with the candidates on three signs, and a warning names
+the signs that fire:
+
+- furniture: a larger share of its sentences is page furniture or boilerplate;
+- typos: the spelling check (``unknown-word``) fires on it more often, per content word;
+- fluency: its content sentences read worse (mean fluency) than the candidates'.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from .checks.words import unknown_word
+from .noncontent import MarkedDocument
+
+FURNITURE_MIN_SHARE = 0.2  # a reference's furniture share must reach this ...
+FURNITURE_MARGIN = 0.1  # ... and exceed the candidates' median share by this much
+FLUENCY_MARGIN = 5.0  # fluency points (0-100) below the candidates' median
+SPELLING_DETECTOR = "unknown-word"
+
+
+def _furniture_share(marked: MarkedDocument) -> float:
+    return len(marked.non_content) / max(len(marked.sentences), 1)
+
+
+def _content_words(marked: MarkedDocument) -> int:
+    return sum(len(s.text.split()) for s in marked.content)
+
+
+def _misspellings(marked: MarkedDocument) -> list[str]:
+    """The words of the reference's content sentences that the spelling check flags."""
+    from .find_errors import segment_for
+
+    words = []
+    for sentence in marked.content:
+        segment = segment_for(sentence.text, doc_id=marked.document.doc_id)
+        words += [sentence.text[f.start:f.end] for f in unknown_word(segment)]
+    return words
+
+
+def _mean_fluency(marked: MarkedDocument, fluency: Mapping[tuple[str, int], float]) -> float | None:
+    values = [fluency[(marked.document.doc_id, s.sent_id)] for s in marked.content
+              if (marked.document.doc_id, s.sent_id) in fluency]
+    return sum(values) / len(values) if values else None
+
+
+def reference_warnings(
+    references: Sequence[MarkedDocument],
+    candidates: Sequence[MarkedDocument],
+    errors: pd.DataFrame | None,
+    fluency: Mapping[tuple[str, int], float],
+) -> list[str]:
+    """One warning per reference that looks worse than the candidates, naming the reasons.
+
+    ``errors`` is the candidates' errors table (None when error finding was off: typos are then not
+    compared); ``fluency`` maps (doc_id, sent_id) to sentence fluency (empty when fluency was off).
+    """
+    if not candidates:
+        return []
+    warnings = []
+    candidate_furniture = median(_furniture_share(c) for c in candidates)
+    candidate_fluency = [f for f in (_mean_fluency(c, fluency) for c in candidates) if f is not None]
+    candidate_typo_rates = None
+    if errors is not None:
+        spelling = errors[errors.detector.str.split(";").map(lambda d: SPELLING_DETECTOR in d)].groupby("doc_id").size()
+        candidate_typo_rates = median(
+            1000 * int(spelling.get(c.document.doc_id, 0)) / max(_content_words(c), 1) for c in candidates
+        )
+    for reference in references:
+        reasons = []
+        share = _furniture_share(reference)
+        if share >= FURNITURE_MIN_SHARE and share >= candidate_furniture + FURNITURE_MARGIN:
+            reasons.append(
+                f"much page furniture ({share:.0%} of its sentences, candidates' median {candidate_furniture:.0%})"
+            )
+        if candidate_typo_rates is not None:
+            typos = _misspellings(reference)
+            rate = 1000 * len(typos) / max(_content_words(reference), 1)
+            if typos and rate > candidate_typo_rates:
+                words = ", ".join(f"'{w}'" for w in dict.fromkeys(typos))
+                reasons.append(
+                    f"misspellings ({words}; {rate:.1f} per 1,000 words, candidates' median {candidate_typo_rates:.1f})"
+                )
+        mine = _mean_fluency(reference, fluency)
+        if mine is not None and candidate_fluency and mine < median(candidate_fluency) - FLUENCY_MARGIN:
+            reasons.append(f"lower fluency ({mine:.0f}/100, candidates' median {median(candidate_fluency):.0f})")
+        if reasons:
+            warnings.append(
+                f"reference {reference.document.doc_id!r} may be worse than the candidates: "
+                + "; ".join(reasons)
+                + ". Scores against it measure closeness to a flawed reference."
+            )
+    return warnings
+
+
+__all__ = ["reference_warnings"]
