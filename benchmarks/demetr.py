@@ -8,15 +8,17 @@ import pandas as pd
 
 from benchmarks import correlation, datasets
 from benchmarks.harness import Section, Timing
-from benchmarks.scoring import assess_lines, sacrebleu_scores
+from benchmarks.scoring import assess_lines, fluency_tier, sacrebleu_scores
 
 ORDER = 40
 SEVERITIES = ("minor", "major", "critical", "base")
 
 
-def score_pairs(items: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[Timing]]:
+def score_pairs(items: pd.DataFrame, fluency_model: str) -> tuple[dict[str, pd.DataFrame], list[Timing]]:
     """For ``mt`` and ``pert``: one row per item with mtqa's scores and the sacrebleu baselines."""
-    sentences, mtqa_timing = assess_lines(items.ref.tolist(), {"mt": items.mt.tolist(), "pert": items.pert.tolist()})
+    sentences, mtqa_timing = assess_lines(
+        items.ref.tolist(), {"mt": items.mt.tolist(), "pert": items.pert.tolist()}, fluency_model
+    )
     sides, seconds = {}, 0.0
     for side in ("mt", "pert"):
         mine = sentences[sentences.doc_id == side].sort_values("sent_id").reset_index(drop=True)
@@ -45,7 +47,7 @@ def accuracy(items: pd.DataFrame, won: pd.DataFrame, by: str, order) -> pd.DataF
 
 def run(quick: bool) -> list[Section]:
     items = datasets.demetr(quick)
-    sides, timings = score_pairs(items)
+    sides, timings = score_pairs(items, fluency_tier(quick))
     scores, empty = correlation.present(sides["mt"], correlation.MTQA + correlation.BASELINES[:3])
     won = wins(sides, scores)
     by_type = accuracy(items, won, "pert_name", sorted(items.pert_name.unique(), key=lambda n: (SEVERITIES.index(items.loc[items.pert_name == n, "severity"].iat[0]), n)))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from benchmarks import correlation, datasets
 from benchmarks.harness import Section
-from benchmarks.scoring import score_judged
+from benchmarks.scoring import fluency_tier, score_judged
 
 ORDER = 30
 
 
 def run(quick: bool) -> list[Section]:
     data = datasets.diabla(quick)
-    scored, timings = score_judged(data)
+    scored, timings = score_judged(data, fluency_tier(quick))
     scores, empty = correlation.present(scored, correlation.MTQA + correlation.BASELINES)
     counts = scored.judgment.value_counts()
     notes = [

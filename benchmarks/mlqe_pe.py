@@ -9,7 +9,7 @@ import pandas as pd
 
 from benchmarks import correlation, datasets
 from benchmarks.harness import Section
-from benchmarks.scoring import score_judged
+from benchmarks.scoring import fluency_tier, score_judged
 from mtqa.quality import packaged_model
 
 ORDER = 20
@@ -28,7 +28,7 @@ PSEUDO_REFERENCE = (
 
 def run(quick: bool) -> list[Section]:
     data = datasets.mlqe(quick)
-    scored, timings = score_judged(data)
+    scored, timings = score_judged(data, fluency_tier(quick))
     variant = packaged_model().variant("reference_free")
     if variant is not None:
         scored["quality_reference_free"] = variant.score(scored)

@@ -30,7 +30,14 @@ def one_line(text: str) -> str:
     return folded
 
 
-def assess_lines(references: Sequence[str], candidates: Mapping[str, Sequence[str]]) -> tuple[pd.DataFrame, Timing]:
+def fluency_tier(quick: bool) -> str:
+    """The quick smoke run uses the fast trigram tier; the full run, mtqa's default neural model."""
+    return "ngram" if quick else "smollm2"
+
+
+def assess_lines(
+    references: Sequence[str], candidates: Mapping[str, Sequence[str]], fluency_model: str = "smollm2"
+) -> tuple[pd.DataFrame, Timing]:
     """mtqa's sentence table for line-aligned candidates (doc_id = candidate name, sent_id = line)."""
     reference = mtqa.document_from_text("\n".join(map(one_line, references)) + "\n", "reference", "reference")
     documents = [
@@ -38,7 +45,7 @@ def assess_lines(references: Sequence[str], candidates: Mapping[str, Sequence[st
         for name, lines in candidates.items()
     ]
     started = time.perf_counter()
-    sentences = mtqa.assess(reference, documents, parallel=True).sentences
+    sentences = mtqa.assess(reference, documents, parallel=True, fluency_model=fluency_model).sentences
     seconds = time.perf_counter() - started
     expected = sum(len(lines) for lines in candidates.values())
     if len(sentences) != expected:
@@ -58,9 +65,9 @@ def sacrebleu_scores(hypotheses: Sequence[str], references: Sequence[str]) -> tu
     return pd.DataFrame(rows, columns=list(BASELINES)), Timing("sacrebleu chrF + BLEU + TER (baseline)", seconds, len(rows))
 
 
-def score_judged(data: JudgedSegments) -> tuple[pd.DataFrame, list[Timing]]:
+def score_judged(data: JudgedSegments, fluency_model: str = "smollm2") -> tuple[pd.DataFrame, list[Timing]]:
     """The data set's table with mtqa's sentence scores, the sacrebleu baselines and ``n_words`` beside."""
-    sentences, mtqa_timing = assess_lines(data.references, data.systems)
+    sentences, mtqa_timing = assess_lines(data.references, data.systems, fluency_model)
     scores = sentences.rename(columns={"doc_id": "system", "sent_id": "line"})[["system", "line", *MTQA_SCORES]]
     table = data.table.merge(scores, on=["system", "line"], how="left", validate="one_to_one")
     baselines, baseline_timing = sacrebleu_scores(table.hypothesis.tolist(), table.reference.tolist())

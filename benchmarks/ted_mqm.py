@@ -7,7 +7,7 @@ import pandas as pd
 
 from benchmarks import correlation, datasets
 from benchmarks.harness import Section
-from benchmarks.scoring import score_judged
+from benchmarks.scoring import fluency_tier, score_judged
 
 ORDER = 10
 
@@ -22,7 +22,7 @@ def system_table(scored: pd.DataFrame, scores) -> pd.DataFrame:
 
 def run(quick: bool) -> list[Section]:
     data = datasets.ted(quick)
-    scored, timings = score_judged(data)
+    scored, timings = score_judged(data, fluency_tier(quick))
     scores, empty = correlation.present(scored, correlation.MTQA + correlation.BASELINES)
     notes = [
         f"{len(scored)} segments ({data.table.system.nunique()} systems, {data.table.group.nunique()} talks); "
