@@ -10,14 +10,17 @@
 2. MLQE-PE ru-en (1,000 sentences, never used for calibration): Pearson and Spearman correlation of
    sentence fluency with the human ``da_z_mean``, beside the same for sentence length in words.
 3. Throughput on ``--throughput`` real sentences (MLQE-PE): each tier batched (one call, the model
-   groups sentences by length) and one sentence at a time, the whole fluency scorer (language model,
-   named entities, word frequencies). For SmolLM2 one-at-a-time runs with one row per forward pass.
+   groups sentences by length) and one sentence per call (SmolLM2: one row per forward pass), and
+   the whole scorer batched (language model, named entities, word frequencies). The modes take turns
+   on five slices of the sentences, and the machine's load average is printed beside the table: on a
+   shared machine the absolute figures vary with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 
@@ -83,35 +86,39 @@ def mlqe_table(scorers: dict[str, FluencyScorer]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def throughput_table(n: int) -> tuple[pd.DataFrame, float]:
+def throughput_table(n: int, rounds: int = 5) -> tuple[pd.DataFrame, float]:
+    """Sentences per second of the language model, batched (one call) and one sentence per call, and
+    of the whole scorer (language model, named entities, word frequencies), batched. The modes take
+    turns on ``rounds`` slices of the sentences, so that a shared machine's changing load hits them
+    alike."""
     texts = [item["mt"] for item in mlqe_items()[:n]]
+    slices = [texts[i::rounds] for i in range(rounds)]
     rows = []
-    batched_words = one_words = None
+    drift = float("nan")
     for tier in TIERS:
-        batched = FluencyScorer(language_model(tier))
-        single = FluencyScorer(language_model(tier, max_rows=1))
-        batched.score(texts[:2])  # load every model before timing
-        single.score(texts[:2])
-        started = time.perf_counter()
-        batched_result = batched.score(texts, progress=True)
-        batched_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        single_result = [single.score([t])[0] for t in texts]
-        single_seconds = time.perf_counter() - started
-        rows.append({
-            "tier": tier,
-            "sentences": len(texts),
-            "batched (sent/s)": len(texts) / batched_seconds,
-            "one at a time (sent/s)": len(texts) / single_seconds,
-            "speed-up": single_seconds / batched_seconds,
-        })
+        batched, single = language_model(tier), language_model(tier, max_rows=1)
+        scorer = FluencyScorer(batched)
+        scorer.score(texts[:2])  # load every model before timing
+        single.surprisals(texts[:2])
+        modes = {
+            "LM batched": batched.surprisals,
+            "LM one at a time": lambda part: [single.surprisals([t])[0] for t in part],
+            "whole scorer batched": scorer.score,
+        }
+        seconds = dict.fromkeys(modes, 0.0)
+        outputs: dict[str, list] = {name: [] for name in modes}
+        for part in slices:
+            for name, function in modes.items():
+                started = time.perf_counter()
+                outputs[name].extend(function(part))
+                seconds[name] += time.perf_counter() - started
+        rows.append({"tier": tier, "sentences": len(texts), **{name: len(texts) / seconds[name] for name in modes}})
         if tier == "smollm2":
-            batched_words, one_words = batched_result, single_result
-    drift = max(
-        abs(a.surprisal - b.surprisal)
-        for x, y in zip(batched_words, one_words)
-        for a, b in zip(x.words, y.words)
-    )
+            drift = max(
+                abs(a.surprisal - b.surprisal)
+                for x, y in zip(outputs["LM batched"], outputs["LM one at a time"])
+                for a, b in zip(x, y)
+            )
     return pd.DataFrame(rows), drift
 
 
@@ -126,22 +133,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="russian", choices=["russian", "french"],
                         help="DEMETR half: russian (held out, default) or french (the calibration data)")
     parser.add_argument("--throughput", type=int, default=500, help="sentences for the throughput test (default 500)")
+    parser.add_argument("--only", nargs="+", choices=["demetr", "mlqe", "throughput"], help="run only these parts")
     args = parser.parse_args(argv)
+    parts = set(args.only or ["demetr", "mlqe", "throughput"])
 
     started = time.perf_counter()
     scorers = {tier: FluencyScorer(tier) for tier in TIERS}
-    _print(
-        f"DEMETR {args.lang} → English: fraction of pairs where the intact translation is more fluent "
-        f"({args.per_type} items per type, fixed seed; chance 0.5)",
-        demetr_table(scorers, args.lang, args.per_type),
-    )
-    _print("MLQE-PE ru→en test20: correlation with human da_z_mean (reference-free)", mlqe_table(scorers))
-    table, drift = throughput_table(args.throughput)
-    _print(f"Throughput on {args.throughput} MLQE-PE sentences (whole scorer: LM + NER + wordfreq)", table)
-    print(f"\nSmolLM2 one-at-a-time vs batched: largest word surprisal difference {drift:.2e} bits "
-          "(different matrix shapes round differently; within one batching mode results are identical).")
+    if "demetr" in parts:
+        _print(
+            f"DEMETR {args.lang} → English: fraction of pairs where the intact translation is more fluent "
+            f"({args.per_type} items per type, fixed seed; chance 0.5)",
+            demetr_table(scorers, args.lang, args.per_type),
+        )
+    if "mlqe" in parts:
+        _print("MLQE-PE ru→en test20: correlation with human da_z_mean (reference-free)", mlqe_table(scorers))
+    if "throughput" in parts:
+        load = os.getloadavg()[0]
+        table, drift = throughput_table(args.throughput)
+        _print(
+            f"Throughput on {args.throughput} MLQE-PE sentences, sentences/s ({os.cpu_count()} CPUs, "
+            f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after; torch threads {_torch_threads()})",
+            table,
+        )
+        print(f"\nSmolLM2 one at a time vs batched: largest token surprisal difference {drift:.2e} bits "
+              "(different matrix shapes round differently; within one mode results are identical).")
     print(f"\ntotal benchmark time: {time.perf_counter() - started:.0f} s")
     return 0
+
+
+def _torch_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
 
 
 if __name__ == "__main__":

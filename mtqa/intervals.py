@@ -1,12 +1,15 @@
-"""95 % bootstrap confidence intervals of each candidate document's scores, appended to documents.csv
+"""95 % bootstrap confidence intervals of each document's scores, appended to documents.csv
 as ``{score}_ci_low`` and ``{score}_ci_high`` (empty where the score is empty).
 
 Each interval resamples exactly the rows its point estimate is computed from: aligned units for
 chrF/BLEU/TER/semantic (from the metrics' sufficient statistics), the document's sentences for fluency
-and quality, content sentences for the MQM score (minus penalty points per 100 words).
+and quality, content sentences for the MQM score (minus penalty points per 100 words). A reference's
+only score of its own is fluency.
 """
 
 from __future__ import annotations
+
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -24,6 +27,12 @@ def mqm_statistic(sentences: pd.DataFrame) -> ScoreStats:
     return mean_statistic("mqm_score", -100 * content.mqm_penalty.to_numpy(dtype=float), True, weights=words)
 
 
+def reference_statistics(doc_id: str, fluency: Mapping[tuple[str, int], float]) -> dict[str, ScoreStats]:
+    """A reference has one score of its own: the reference-free fluency of its content sentences."""
+    values = np.array([value for (doc, _), value in fluency.items() if doc == doc_id], dtype=float)
+    return {"fluency": mean_statistic("fluency", values)}
+
+
 def document_statistics(doc_id: str, sentences: pd.DataFrame, scores: UnitScores) -> dict[str, ScoreStats]:
     mine = sentences[sentences.doc_id == doc_id]
     rows = scores.rows_of(doc_id)
@@ -39,16 +48,23 @@ def document_statistics(doc_id: str, sentences: pd.DataFrame, scores: UnitScores
 
 
 def add_document_intervals(
-    documents: pd.DataFrame, sentences: pd.DataFrame, scores: UnitScores, n_resamples: int, seed: int
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    scores: UnitScores,
+    fluency: Mapping[tuple[str, int], float],
+    n_resamples: int,
+    seed: int,
 ) -> pd.DataFrame:
-    """``documents`` with the interval columns appended after the contract columns."""
+    """``documents`` with the interval columns appended after the contract columns. ``fluency`` maps
+    (doc_id, sent_id) of content sentences to fluency: the references' own scores come from it."""
     table = documents.copy()
     for column in ci_columns():
         table[column] = np.nan
     for index, row in documents.iterrows():
-        if row.role != "candidate":
-            continue
-        statistics = document_statistics(row.doc_id, sentences, scores)
+        if row.role == "candidate":
+            statistics = document_statistics(row.doc_id, sentences, scores)
+        else:
+            statistics = reference_statistics(row.doc_id, fluency)
         for name in CI_SCORES:
             if name not in statistics or pd.isna(row[name]):
                 continue

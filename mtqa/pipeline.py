@@ -179,16 +179,18 @@ def assess(
         )
     )
     documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores, fluency.scores)
-    documents = add_document_intervals(documents, sentences, scores, options.bootstrap_resamples, options.seed)
+    documents = add_document_intervals(
+        documents, sentences, scores, fluency.scores, options.bootstrap_resamples, options.seed
+    )
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments)
     models = {"embedding": options.embedding_model}
     if options.find_errors:
-        models["linguistic-annotation"] = "en_core_web_sm"
+        models["linguistic-annotation"] = "spacy-en"
     if fluency.signature:
         models["fluency"] = options.fluency_model
     signature = run_signature(options, references + candidate_docs, metrics, models)
     signature["quality_weights"] = packaged_model().describe()
-    warnings = reference_warnings(marked_refs, marked_cands, errors if options.find_errors else None, fluency.scores)
+    warnings = reference_warnings(marked_refs, marked_cands, fluency.scores, compare_spelling=options.find_errors)
     signature["warnings"] = warnings
     if fluency.signature:
         signature["metrics"]["fluency"] = fluency.signature

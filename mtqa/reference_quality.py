@@ -4,24 +4,26 @@ scores mislead. Each reference is compared with the candidates on three signs, a
 the signs that fire:
 
 - furniture: a larger share of its sentences is page furniture or boilerplate;
-- typos: the spelling check (``unknown-word``) fires on it more often, per content word;
+- typos: the spelling check (``unknown-word``) fires on its content clearly more often, per 1,000
+  words, than on the candidates' (the same check on both sides). A flagged word that a candidate
+  also uses is a rare real word (a plant's Latin name), not a typo, and does not count;
 - fluency: its content sentences read worse (mean fluency) than the candidates'.
 """
 
 from __future__ import annotations
 
+import re
 from statistics import median
 from typing import Mapping, Sequence
-
-import pandas as pd
 
 from .checks.words import unknown_word
 from .noncontent import MarkedDocument
 
 FURNITURE_MIN_SHARE = 0.2  # a reference's furniture share must reach this ...
 FURNITURE_MARGIN = 0.1  # ... and exceed the candidates' median share by this much
+TYPO_MARGIN = 2.0  # misspellings per 1,000 words above the candidates' median (TED's botany: 0.8)
 FLUENCY_MARGIN = 5.0  # fluency points (0-100) below the candidates' median
-SPELLING_DETECTOR = "unknown-word"
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 def _furniture_share(marked: MarkedDocument) -> float:
@@ -33,7 +35,7 @@ def _content_words(marked: MarkedDocument) -> int:
 
 
 def _misspellings(marked: MarkedDocument) -> list[str]:
-    """The words of the reference's content sentences that the spelling check flags."""
+    """The words of a document's content sentences that the spelling check flags."""
     from .find_errors import segment_for
 
     words = []
@@ -41,6 +43,10 @@ def _misspellings(marked: MarkedDocument) -> list[str]:
         segment = segment_for(sentence.text, doc_id=marked.document.doc_id)
         words += [sentence.text[f.start:f.end] for f in unknown_word(segment)]
     return words
+
+
+def _typo_rate(marked: MarkedDocument, misspellings: list[str]) -> float:
+    return 1000 * len(misspellings) / max(_content_words(marked), 1)
 
 
 def _mean_fluency(marked: MarkedDocument, fluency: Mapping[tuple[str, int], float]) -> float | None:
@@ -52,25 +58,23 @@ def _mean_fluency(marked: MarkedDocument, fluency: Mapping[tuple[str, int], floa
 def reference_warnings(
     references: Sequence[MarkedDocument],
     candidates: Sequence[MarkedDocument],
-    errors: pd.DataFrame | None,
     fluency: Mapping[tuple[str, int], float],
+    compare_spelling: bool = True,
 ) -> list[str]:
     """One warning per reference that looks worse than the candidates, naming the reasons.
 
-    ``errors`` is the candidates' errors table (None when error finding was off: typos are then not
-    compared); ``fluency`` maps (doc_id, sent_id) to sentence fluency (empty when fluency was off).
+    ``fluency`` maps (doc_id, sent_id) to sentence fluency (empty when fluency was off);
+    ``compare_spelling`` is off when error finding is, so the spelling check's word lists stay unloaded.
     """
     if not candidates:
         return []
     warnings = []
     candidate_furniture = median(_furniture_share(c) for c in candidates)
     candidate_fluency = [f for f in (_mean_fluency(c, fluency) for c in candidates) if f is not None]
-    candidate_typo_rates = None
-    if errors is not None:
-        spelling = errors[errors.detector.str.split(";").map(lambda d: SPELLING_DETECTOR in d)].groupby("doc_id").size()
-        candidate_typo_rates = median(
-            1000 * int(spelling.get(c.document.doc_id, 0)) / max(_content_words(c), 1) for c in candidates
-        )
+    candidate_words = {w.lower() for c in candidates for s in c.content for w in _WORD.findall(s.text)}
+    candidate_typo_rate = (
+        median(_typo_rate(c, _misspellings(c)) for c in candidates) if compare_spelling else None
+    )
     for reference in references:
         reasons = []
         share = _furniture_share(reference)
@@ -78,13 +82,13 @@ def reference_warnings(
             reasons.append(
                 f"much page furniture ({share:.0%} of its sentences, candidates' median {candidate_furniture:.0%})"
             )
-        if candidate_typo_rates is not None:
-            typos = _misspellings(reference)
-            rate = 1000 * len(typos) / max(_content_words(reference), 1)
-            if typos and rate > candidate_typo_rates:
+        if candidate_typo_rate is not None:
+            typos = [w for w in _misspellings(reference) if w.lower() not in candidate_words]
+            rate = _typo_rate(reference, typos)
+            if typos and rate >= candidate_typo_rate + TYPO_MARGIN:
                 words = ", ".join(f"'{w}'" for w in dict.fromkeys(typos))
                 reasons.append(
-                    f"misspellings ({words}; {rate:.1f} per 1,000 words, candidates' median {candidate_typo_rates:.1f})"
+                    f"misspellings ({words}; {rate:.1f} per 1,000 words, candidates' median {candidate_typo_rate:.1f})"
                 )
         mine = _mean_fluency(reference, fluency)
         if mine is not None and candidate_fluency and mine < median(candidate_fluency) - FLUENCY_MARGIN:

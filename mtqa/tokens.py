@@ -100,7 +100,7 @@ def _words(doc: "Doc") -> tuple[Word, ...]:
 class Analyser:
     """spaCy analyses of texts, each distinct text parsed once per process."""
 
-    def __init__(self, model: str = "en_core_web_sm", batch_size: int = 64):
+    def __init__(self, model: str = "spacy-en", batch_size: int = 64):
         self.nlp = spacy_pipeline(model)
         self.batch_size = batch_size
         self._cache: dict[str, Analysis] = {}
@@ -113,7 +113,7 @@ class Analyser:
 
 
 @functools.cache
-def analyser(model: str = "en_core_web_sm") -> Analyser:
+def analyser(model: str = "spacy-en") -> Analyser:
     return Analyser(model)
 
 
@@ -215,7 +215,7 @@ def align_analyses(
 
 
 def align_words(
-    pairs: list[tuple[str, str]], encoder: SentenceEncoder, spacy_model: str = "en_core_web_sm"
+    pairs: list[tuple[str, str]], encoder: SentenceEncoder, spacy_model: str = "spacy-en"
 ) -> list[WordAlignment]:
     """Word alignments of (candidate, reference) text pairs, with models batched over all pairs."""
     texts = list(dict.fromkeys(t for pair in pairs for t in pair))

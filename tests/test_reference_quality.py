@@ -30,9 +30,9 @@ def test_each_sign_is_compared_with_the_candidates(seeds_result):
     reference = marked["002_7337f87eccdfb504"]
     french = marked["000_cc02e8cbdcfd7727"]
     # Judged against itself, the reference is no worse than its candidate: no reason fires.
-    assert reference_warnings([reference], [reference], seeds_result.errors, {}) == []
+    assert reference_warnings([reference], [reference], {}) == []
     # A candidate that reads far better makes the reference's fluency a reason of its own.
     fluency = {("002_7337f87eccdfb504", s.sent_id): 40.0 for s in reference.content}
     fluency |= {("000_cc02e8cbdcfd7727", s.sent_id): 80.0 for s in french.content}
-    warnings = reference_warnings([reference], [french], None, fluency)
+    warnings = reference_warnings([reference], [french], fluency, compare_spelling=False)
     assert len(warnings) == 1 and "lower fluency (40/100, candidates' median 80)" in warnings[0]
