@@ -38,11 +38,11 @@ from benchmarks.scoring import score_judged
 from mtqa.quality import Feature, QualityModel, Variant
 
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "quality_weights.json"
-DIRECTIONS = {"semantic": 1, "chrf": 1, "bleu": 1, "ter": -1, "fluency": 1, "mqm_penalty": -1}
+DIRECTIONS = {"semantic": 1, "chrf": 1, "bleu": 1, "ter": -1, "fluency": 1, "mqm_penalty": -1, "n_errors": -1}
 # Candidate features of each variant, in order; by default those mtqa leaves empty are skipped. The
 # fit keeps the features whose weight is positive.
 DEFAULT_FEATURES = {
-    "reference": ("semantic", "chrf", "bleu", "ter", "fluency", "mqm_penalty"),
+    "reference": ("semantic", "chrf", "bleu", "ter", "fluency", "mqm_penalty", "n_errors"),
     "reference_free": ("fluency",),
 }
 FIT_DATA = {

@@ -207,12 +207,14 @@ def _readable(text: str) -> str:
 class FluencyScorer:
     """Sentence fluency and word surprisal from one language model.
 
-    Every distinct text is scored once; results do not depend on how texts are grouped or ordered.
+    Every distinct text is scored once per scorer (and so once per process through
+    :func:`fluency_scorer`); results do not depend on how texts are grouped or ordered.
     """
 
     def __init__(self, model: str | LanguageModel = "smollm2", calibration: Calibration | None = None):
         self.lm = language_model(model) if isinstance(model, str) else model
         self._calibration = calibration
+        self._facts: dict[str, list[WordFacts]] = {}
 
     @property
     def calibration(self) -> Calibration:
@@ -223,15 +225,14 @@ class FluencyScorer:
 
     def facts(self, texts: Sequence[str], *, progress: bool = False) -> list[list[WordFacts]]:
         """The words of each text with their surprisal and what explains it (before calibration)."""
-        distinct = sorted(set(texts))
-        readable = [_readable(text) for text in distinct]
-        tokens = self.lm.surprisals(readable, progress=progress)
-        entities = _entity_spans(readable)
-        found = {
-            text: _word_facts(text, shown, token_list, entity_list)
-            for text, shown, token_list, entity_list in zip(distinct, readable, tokens, entities)
-        }
-        return [found[text] for text in texts]
+        missing = sorted(set(texts) - self._facts.keys())
+        if missing:
+            readable = [_readable(text) for text in missing]
+            tokens = self.lm.surprisals(readable, progress=progress)
+            entities = _entity_spans(readable)
+            for text, shown, token_list, entity_list in zip(missing, readable, tokens, entities):
+                self._facts[text] = _word_facts(text, shown, token_list, entity_list)
+        return [self._facts[text] for text in texts]
 
     def words(self, texts: Sequence[str], *, progress: bool = False) -> list[tuple[WordSurprisal, ...]]:
         """Word surprisal, expected cost and excess, for each text."""

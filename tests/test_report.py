@@ -13,7 +13,7 @@ from report_helpers import FRENCH_SPANS, error_row, with_spans
 
 import mtqa
 from mtqa.render import plots
-from mtqa.render.html import highlight, render_html
+from mtqa.render.html import highlight, number, render_html
 
 PENTAGON = "refused to how one this information"
 
@@ -155,7 +155,7 @@ def test_confidence_intervals_warnings_and_a_comparison_appear_when_present(seed
     result.comparison = pd.DataFrame({"system": [FRENCH.stem, RUSSIAN.stem], "cluster": [1, 2], "p": [0.0012, float("nan")]})
     page = render_html(result)
     french = documents.set_index("doc_id").loc[FRENCH.stem]
-    assert f'{french.chrf:.1f}</span><span class="ci" title="95 % confidence interval">{french.chrf - 2.5:.1f}–{french.chrf + 2.5:.1f}' in page
+    assert f'{french.chrf:.1f}</span><span class="ci" title="95 % confidence interval">[{french.chrf - 2.5:.1f}, {french.chrf + 2.5:.1f}]' in page
     assert 'role="alert"' in page and "&lt;b&gt;" in page
     comparison = page[page.index('id="comparison"'):page.index('id="audit"')]
     assert "<td>0.0012</td>" in comparison and "<td>–</td>" in comparison
@@ -252,3 +252,8 @@ def test_svg_is_deterministic_and_inline_ready(seeds_result):
     assert first == second
     assert first.startswith("<svg") and "<?xml" not in first and "<metadata>" not in first
     assert 'viewBox="' in first and not re.search(r'<svg[^>]*\swidth="', first)
+
+
+def test_negative_scores_show_a_true_minus_sign():
+    # MQM scores are negative: "[−42.9, −32.0]" reads as an interval, "-42.9–-32.0" does not.
+    assert number(-42.866, 1) == "\u221242.9" and number(3.26, 1) == "3.3" and number(float("nan")) == "–"

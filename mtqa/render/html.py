@@ -59,7 +59,7 @@ class Score:
 # Document-level scores of the summary, in display order; a column the result lacks is left out.
 SUMMARY_SCORES = (
     Score("quality", "Quality", 1, "mean sentence quality, 0–100, higher is better", "higher"),
-    Score("mqm_score", "MQM", 1, "MQM-style score from the error penalties (minor 1, major 5, critical 25) per 100 words"),
+    Score("mqm_score", "MQM", 1, "MQM-style score: minus the error penalties (minor 1, major 5, critical 25) per 100 words; 0 is flawless, higher is better", "higher"),
     Score("fidelity", "Fidelity", 3, "fidelity to the reference, higher is better", "higher"),
     Score("semantic", "Semantic", 3, "mean cosine similarity of aligned sentences to their reference, higher is better", "higher"),
     Score("fluency", "Fluency", 1, "mean reference-free fluency, 0–100, higher is better", "higher"),
@@ -91,7 +91,7 @@ def number(value: Any, digits: int = 1) -> str:
         return str(value)
     if math.isnan(number_value):
         return "–"
-    return f"{number_value:.{digits}f}"
+    return f"{number_value:.{digits}f}".replace("-", "\u2212")  # a true minus sign, not a hyphen
 
 
 _environment.filters["number"] = number
