@@ -10,8 +10,10 @@ false-alarms  002 (native English) as a candidate against 003: fluency errors pe
 mqm           WMT21 TED zh-en MQM spans: character-level precision/recall/F1 (non-space characters,
               micro-averaged), overall and per category family, beside "flag every hypothesis word
               absent from the reference" and "flag every character".
-mlqe          MLQE-PE ru-en test20 word tags, reference-free: F1 of BAD and MCC, beside "all BAD" and
-              "flag every word unknown to English word lists".
+mlqe          MLQE-PE ru-en test20 word tags, reference-free (checks and language-model runs): F1 of
+              BAD and MCC, beside "all BAD" and "flag every word unknown to English word lists"; and
+              what a word's language-model excess alone gives, its threshold fitted on the even
+              segments and reported on the odd ones.
 
 Data: benchmarks/data/error_spans/ (see its README for sources and licences) and seeds/.
 """
@@ -32,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import mtqa  # noqa: E402
 from mtqa.find_errors import find_errors  # noqa: E402
+from mtqa.fluency import fluency_scorer  # noqa: E402
 from mtqa.load import document_from_text  # noqa: E402
 from mtqa.models import sentence_encoder  # noqa: E402
 from mtqa.noncontent import MarkedDocument  # noqa: E402
@@ -176,40 +179,58 @@ def _word_scores(predicted: list[list[bool]], gold: list[list[bool]]) -> tuple[f
     return _prf(tp, tp + fp, tp + fn)[2], _mcc(tp, fp, fn, tn)
 
 
+def _token_ranges(text: str, tokens: str) -> list[tuple[int, int]]:
+    cursor, ranges = 0, []
+    for token in tokens.split():
+        start = text.index(token, cursor)
+        ranges.append((start, start + len(token)))
+        cursor = start + len(token)
+    return ranges
+
+
+def _best_threshold(values: list[float], gold: list[bool]) -> float:
+    """The excess threshold with the best F1 of BAD on these words (candidates: 0.5-bit steps)."""
+    candidates = [t / 2 for t in range(-4, 25)]
+    return max(candidates, key=lambda t: _word_scores([[v >= t for v in values]], [gold])[0])
+
+
 def mlqe() -> None:
     print("== (d) MLQE-PE ru-en test20: word-level BAD detection, reference-free")
     rows = [json.loads(line) for line in (DATA / "mlqe_pe_ruen_test20.jsonl").open(encoding="utf-8")]
     document = document_from_text("\n".join(r["mt"] for r in rows) + "\n", "candidate", "mlqe")
     marked = MarkedDocument(document, segment_lines(document), {})
     started = time.perf_counter()
-    spans = find_errors([marked], [], {}, sentence_encoder())
+    # Stage 6 as the pipeline runs it without a reference: checks and language-model runs, from the
+    # fluency stage's word surprisals (SmolLM2).
+    words = fluency_scorer("smollm2").words([s.text for s in marked.sentences])
+    surprisals = {(document.doc_id, s.sent_id): w for s, w in zip(marked.sentences, words)}
+    spans = find_errors([marked], [], {}, sentence_encoder(), surprisals=surprisals)
     elapsed = time.perf_counter() - started
     by_line: dict[int, list[tuple[int, int]]] = {}
     for span in spans:
         by_line.setdefault(span.sent_id, []).append((span.start, span.end))
     line_starts = {s.sent_id: s.start for s in marked.sentences}
-    gold, predicted, unknown_baseline = [], [], []
+    gold, predicted, unknown_baseline, excess = [], [], [], []
     from wordfreq import zipf_frequency
 
     for line, row in enumerate(rows):
         text = row["mt"]
         shift = line_starts[line] - sum(len(r["mt"]) + 1 for r in rows[:line])
-        cursor, ranges = 0, []
-        for token in row["mt_tok"].split():
-            start = text.index(token, cursor)
-            ranges.append((start, start + len(token)))
-            cursor = start + len(token)
+        ranges = _token_ranges(text, row["mt_tok"])
         spans_here = [(a + shift, b + shift) for a, b in by_line.get(line, [])]
         predicted.append([any(_ranges_overlap(r, s) for s in spans_here) for r in ranges])
         gold.append([tag == "BAD" for tag in row["mt_word_tags"]])
         unknown_baseline.append([
             any(c.isalpha() for c in text[a:b]) and zipf_frequency(text[a:b], "en") == 0 for a, b in ranges
         ])
+        # Word offsets are into the sentence, which starts `shift` characters into its line.
+        excess.append([max((w.excess for w in words[line] if _ranges_overlap(r, (w.start + shift, w.end + shift))),
+                           default=0.0) for r in ranges])
     n_bad = sum(map(sum, gold))
     n_words = sum(map(len, gold))
     print(f"{len(rows)} segments, {n_words} words, {n_bad} BAD ({100 * n_bad / n_words:.1f} %); mtqa took {elapsed:.0f} s")
     for label, values in (
-        ("mtqa (checks, no reference)", predicted),
+        ("mtqa (checks + LM runs)", predicted),
         ("baseline all BAD", [[True] * len(g) for g in gold]),
         ("baseline all OK", [[False] * len(g) for g in gold]),
         ("baseline unknown word", unknown_baseline),
@@ -217,6 +238,17 @@ def mlqe() -> None:
         f1, mcc = _word_scores(values, gold)
         flagged = sum(map(sum, values))
         print(f"{label:30} F1-BAD {f1:.3f}  MCC {mcc:+.3f}  ({flagged} words flagged)")
+    # How much a word's language-model excess alone tells about BAD: a threshold fitted on the even
+    # segments, reported on the odd ones (and the all-BAD baseline on the same odd segments).
+    fit = [i for i in range(len(rows)) if i % 2 == 0]
+    held = [i for i in range(len(rows)) if i % 2 == 1]
+    threshold = _best_threshold([v for i in fit for v in excess[i]], [g for i in fit for g in gold[i]])
+    held_gold = [gold[i] for i in held]
+    f1, mcc = _word_scores([[v >= threshold for v in excess[i]] for i in held], held_gold)
+    flagged = sum(v >= threshold for i in held for v in excess[i])
+    base_f1, _ = _word_scores([[True] * len(g) for g in held_gold], held_gold)
+    print(f"word excess >= {threshold:.1f} bits (fitted on even segments), odd segments: F1-BAD {f1:.3f}  "
+          f"MCC {mcc:+.3f}  ({flagged} of {sum(map(len, held_gold))} words flagged; all BAD there: F1 {base_f1:.3f})")
 
 
 PARTS = {"seeds": seeds, "false-alarms": false_alarms, "mqm": mqm, "mlqe": mlqe}
