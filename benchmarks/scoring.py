@@ -18,7 +18,7 @@ from benchmarks.harness import Timing
 # advice to detokenise them would only be noise in the benchmark's output.
 logging.getLogger("sacrebleu").setLevel(logging.ERROR)
 
-MTQA_SCORES = ("quality", "semantic", "fluency", "chrf", "bleu", "ter", "mqm_penalty", "n_errors")
+MTQA_SCORES = ("quality", "semantic", "fluency", "chrf", "bleu", "ter", "mqm_penalty")
 BASELINES = ("baseline_chrf", "baseline_bleu", "baseline_ter")
 
 
