@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import mtqa  # noqa: E402
 from mtqa.find_errors import find_errors  # noqa: E402
-from mtqa.fluency import fluency_scorer  # noqa: E402
+from mtqa.fluency import score_documents  # noqa: E402
 from mtqa.load import document_from_text  # noqa: E402
 from mtqa.models import sentence_encoder  # noqa: E402
 from mtqa.noncontent import MarkedDocument  # noqa: E402
@@ -202,8 +202,7 @@ def mlqe() -> None:
     started = time.perf_counter()
     # Stage 6 as the pipeline runs it without a reference: checks and language-model runs, from the
     # fluency stage's word surprisals (SmolLM2).
-    words = fluency_scorer("smollm2").words([s.text for s in marked.sentences])
-    surprisals = {(document.doc_id, s.sent_id): w for s, w in zip(marked.sentences, words)}
+    surprisals = score_documents([marked], "smollm2").by_sentence()
     spans = find_errors([marked], [], {}, sentence_encoder(), surprisals=surprisals)
     elapsed = time.perf_counter() - started
     by_line: dict[int, list[tuple[int, int]]] = {}
@@ -224,7 +223,7 @@ def mlqe() -> None:
             any(c.isalpha() for c in text[a:b]) and zipf_frequency(text[a:b], "en") == 0 for a, b in ranges
         ])
         # Word offsets are into the sentence, which starts `shift` characters into its line.
-        excess.append([max((w.excess for w in words[line] if _ranges_overlap(r, (w.start + shift, w.end + shift))),
+        excess.append([max((w.excess for w in surprisals.get((document.doc_id, line), []) if _ranges_overlap(r, (w.start + shift, w.end + shift))),
                            default=0.0) for r in ranges])
     n_bad = sum(map(sum, gold))
     n_words = sum(map(len, gold))

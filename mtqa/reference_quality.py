@@ -12,18 +12,17 @@ the signs that fire:
 
 from __future__ import annotations
 
-import re
 from statistics import median
 from typing import Mapping, Sequence
 
 from .checks.words import unknown_word
+from .evidence import Segment
 from .noncontent import MarkedDocument
 
 FURNITURE_MIN_SHARE = 0.2  # a reference's furniture share must reach this ...
 FURNITURE_MARGIN = 0.1  # ... and exceed the candidates' median share by this much
 TYPO_MARGIN = 2.0  # misspellings per 1,000 words above the candidates' median (TED's botany: 0.8)
 FLUENCY_MARGIN = 5.0  # fluency points (0-100) below the candidates' median
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 def _furniture_share(marked: MarkedDocument) -> float:
@@ -34,15 +33,20 @@ def _content_words(marked: MarkedDocument) -> int:
     return sum(len(s.text.split()) for s in marked.content)
 
 
-def _misspellings(marked: MarkedDocument) -> list[str]:
-    """The words of a document's content sentences that the spelling check flags."""
+def _content_segments(marked: MarkedDocument) -> list[Segment]:
+    """The document's content sentences as error-finding segments (their spaCy analysis is cached)."""
     from .find_errors import segment_for
 
-    words = []
-    for sentence in marked.content:
-        segment = segment_for(sentence.text, doc_id=marked.document.doc_id)
-        words += [sentence.text[f.start:f.end] for f in unknown_word(segment)]
-    return words
+    return [segment_for(s.text, doc_id=marked.document.doc_id) for s in marked.content]
+
+
+def _misspellings(segments: list[Segment]) -> list[str]:
+    """The words of these segments that the spelling check flags."""
+    return [segment.text[f.start:f.end] for segment in segments for f in unknown_word(segment)]
+
+
+def _vocabulary(segments: list[Segment]) -> set[str]:
+    return {word.text.lower() for segment in segments for word in segment.analysis.words}
 
 
 def _typo_rate(marked: MarkedDocument, misspellings: list[str]) -> float:
@@ -71,10 +75,11 @@ def reference_warnings(
     warnings = []
     candidate_furniture = median(_furniture_share(c) for c in candidates)
     candidate_fluency = [f for f in (_mean_fluency(c, fluency) for c in candidates) if f is not None]
-    candidate_words = {w.lower() for c in candidates for s in c.content for w in _WORD.findall(s.text)}
-    candidate_typo_rate = (
-        median(_typo_rate(c, _misspellings(c)) for c in candidates) if compare_spelling else None
-    )
+    candidate_typo_rate, candidate_words = None, set()
+    if compare_spelling:
+        segments = {c.document.doc_id: _content_segments(c) for c in candidates}
+        candidate_typo_rate = median(_typo_rate(c, _misspellings(segments[c.document.doc_id])) for c in candidates)
+        candidate_words = set().union(*(_vocabulary(s) for s in segments.values()))
     for reference in references:
         reasons = []
         share = _furniture_share(reference)
@@ -83,7 +88,7 @@ def reference_warnings(
                 f"much page furniture ({share:.0%} of its sentences, candidates' median {candidate_furniture:.0%})"
             )
         if candidate_typo_rate is not None:
-            typos = [w for w in _misspellings(reference) if w.lower() not in candidate_words]
+            typos = [w for w in _misspellings(_content_segments(reference)) if w.lower() not in candidate_words]
             rate = _typo_rate(reference, typos)
             if typos and rate >= candidate_typo_rate + TYPO_MARGIN:
                 words = ", ".join(f"'{w}'" for w in dict.fromkeys(typos))
