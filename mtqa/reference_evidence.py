@@ -165,8 +165,10 @@ def _phrase(segment: Segment, start: int, end: int) -> tuple[int, int]:
 def reference_evidence(segment: Segment) -> list[Evidence]:
     """The segment compared with its reference word by word (nothing for a segment without one)."""
     alignment = segment.alignment
-    if alignment is None or not alignment.candidate.words or not alignment.reference.words:
+    if alignment is None or not alignment.reference.words:
         return []
+    if not alignment.candidate.words:
+        return _nothing_rendered(segment, alignment)
     cand_words, ref_words = alignment.candidate.words, alignment.reference.words
     unmatched_cand = alignment.candidate_score < MATCH
     unmatched_ref = alignment.reference_score < MATCH
@@ -192,6 +194,20 @@ def reference_evidence(segment: Segment) -> list[Evidence]:
     evidence.extend(_omissions(segment, alignment, unmatched_ref & ~consumed))
     evidence.extend(_word_order(segment, alignment))
     return evidence
+
+
+def _nothing_rendered(segment: Segment, alignment: WordAlignment) -> list[Evidence]:
+    """A candidate with no words at all ("." where a sentence belongs) omits all of its reference:
+    one omission over what is there."""
+    text = segment.text
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    if start >= end or not any(w.content for w in alignment.reference.words):
+        return []
+    return [Evidence(
+        start, end, "accuracy/omission", DETECTOR,
+        f"nothing here renders the reference: '{alignment.reference.text.strip()}'",
+        repair=alignment.reference.text.strip(),
+    )]
 
 
 def _omissions(segment: Segment, alignment: WordAlignment, missing: np.ndarray) -> list[Evidence]:

@@ -95,12 +95,17 @@ def test_cross_validation_folds_keep_documents_whole():
     assert (pd.DataFrame({"g": dialogues, "f": fit_quality.assign_folds(dialogues)}).groupby("g").f.nunique() == 1).all()
 
 
-def test_a_fitted_variant_agrees_with_the_people_it_was_fitted_on():
+@pytest.fixture(scope="module")
+def diabla_development():
     from benchmarks.scoring import score_judged
 
     table, _ = score_judged(datasets.diabla(quick=True))
     table["target"] = fit_quality.TARGETS["diabla_fren_judgements"][1](table)
-    development = fit_quality.Development("diabla_fren_judgements", table)
+    return fit_quality.Development("diabla_fren_judgements", table)
+
+
+def test_a_fitted_variant_agrees_with_the_people_it_was_fitted_on(diabla_development):
+    development, table = diabla_development, diabla_development.table
     x, t, s = fit_quality._stack([development], ["semantic", "chrf"])
     variant = fit_quality.fit_variant("reference", ["semantic", "chrf"], x, t, s)
     model = QualityModel.from_dict({"version": "test", "variants": [variant.to_dict()]})
@@ -109,3 +114,21 @@ def test_a_fitted_variant_agrees_with_the_people_it_was_fitted_on():
     assert np.corrcoef(quality, table.human)[0, 1] > 0.1
     # the mean prediction matches the mean target, as a calibrated logistic fit should
     assert quality.mean() / 100 == pytest.approx(t.mean(), abs=0.02)
+
+
+def test_fluency_above_its_ceiling_earns_nothing_more(diabla_development):
+    """Past the ceiling (the human references' median fluency in a real fit), more predictable English
+    is translationese: the fitted variant clips fluency there, so quality stops rising with it."""
+    table = diabla_development.table
+    columns = ["semantic", "fluency"]
+    ceiling = float(table.fluency.median())
+    x, t, s = fit_quality._stack([diabla_development], columns)
+    variant = fit_quality.fit_variant("reference", columns, x, t, s, {"fluency": ceiling})
+    fluency = next(f for f in variant.features if f.column == "fluency")
+    assert fluency.high == pytest.approx(ceiling, abs=1e-6) and fluency.weight > 0
+    model = QualityModel.from_dict({"version": "test", "variants": [variant.to_dict()]})
+    fluent = table[table.fluency > ceiling]
+    assert len(fluent) > 0
+    np.testing.assert_array_equal(model.score(fluent), model.score(fluent.assign(fluency=100.0)))
+    disfluent = table[table.fluency < ceiling - 5]
+    assert (model.score(disfluent.assign(fluency=ceiling)) > model.score(disfluent)).all()

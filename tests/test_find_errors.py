@@ -2,6 +2,7 @@
 explanations that quote the reference, exact offsets, MQM penalties, and units of several sentences."""
 
 import csv
+import json
 import math
 from dataclasses import dataclass, replace
 
@@ -260,3 +261,12 @@ def test_the_pipeline_passes_word_surprisals_to_stage_6(seeds_result):
     errors = errors_of(seeds_result, FRENCH.stem)
     from_model = errors[errors.detector.str.contains("language-model")]
     assert from_model.text.str.contains("how one").any()
+
+
+def test_a_translation_with_no_words_omits_its_whole_reference():
+    """DEMETR's sanity check replaces a translation by a full stop: nothing is left to anchor an
+    omission at, so the full stop itself carries it, and repairing it restores all the meaning."""
+    item = json.loads((DATA / "demetr" / "perturbations.jsonl").open(encoding="utf-8").readline())
+    spans = ErrorFinder(sentence_encoder()).find([segment_for(".", item["ref"])])
+    assert [(s.text, s.category, s.severity) for s in spans] == [(".", "accuracy/omission", "critical")]
+    assert item["ref"] in spans[0].explanation
