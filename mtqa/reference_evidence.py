@@ -12,7 +12,7 @@ word, through :func:`mtqa.tokens.align_words`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -211,26 +211,49 @@ def _nothing_rendered(segment: Segment, alignment: WordAlignment) -> list[Eviden
 
 
 def _omissions(segment: Segment, alignment: WordAlignment, missing: np.ndarray) -> list[Evidence]:
-    """Unmatched reference content between two strongly matched content words: what the candidate
-    left out of a stretch it otherwise renders. (Unmatched content at either end of the reference is
-    more often a longer reference sentence than an omission.)"""
+    """Unmatched reference content that the candidate left out of a stretch it otherwise renders: a
+    run between two strongly matched content words, or a run at either end of the reference that
+    hangs, in the reference's syntax, on a strongly matched word ("General" of "General Secretary",
+    a closing "in the sky over Vladivostok"). Other unmatched content at the ends is more often a
+    longer reference sentence than an omission."""
     ref_words, cand_words = alignment.reference.words, alignment.candidate.words
 
+    def anchored(j: int) -> bool:
+        return alignment.reference_score[j] >= ANCHOR and ref_words[j].content
+
     def anchor(indices: range) -> int | None:
-        return next((j for j in indices if alignment.reference_score[j] >= ANCHOR and ref_words[j].content), None)
+        return next((j for j in indices if anchored(j)), None)
 
     found = []
     for run in _runs(missing, alignment.reference):
         before = anchor(range(run.first - 1, -1, -1))
         after = anchor(range(run.last + 1, len(ref_words)))
         if before is None or after is None:
-            continue
+            before = _governor(alignment, run, anchored)
+            if before is None:
+                continue
         quote = _quote(alignment.reference.text, ref_words, run.first, run.last)
         word = cand_words[int(alignment.reference_best[before])]
         text = segment.text[word.start: word.end]
+        side, repair = ("after", f"{text} {quote}") if before < run.first else ("before", f"{quote} {text}")
         found.append(Evidence(
             word.start, word.end, "accuracy/omission", DETECTOR,
-            f"the reference says '{quote}' after '{ref_words[before].text}', which has no counterpart here",
-            repair=f"{text} {quote}",
+            f"the reference says '{quote}' {side} '{ref_words[before].text}', which has no counterpart here",
+            repair=repair,
         ))
     return found
+
+
+def _governor(alignment: WordAlignment, run: _Run, anchored: Callable[[int], bool]) -> int | None:
+    """The anchored reference word outside ``run`` that the run's head attaches to, if any."""
+    ref_words, doc = alignment.reference.words, alignment.reference.doc
+    inside = {ref_words[j].token for j in range(run.first, run.last + 1)}
+    by_token = {w.token: w.index for w in ref_words}
+    for j in range(run.first, run.last + 1):
+        head = doc[ref_words[j].token].head
+        while head.i in inside and head.head.i != head.i:
+            head = head.head
+        k = by_token.get(head.i)
+        if head.i not in inside and k is not None and anchored(k):
+            return k
+    return None

@@ -270,3 +270,17 @@ def test_a_translation_with_no_words_omits_its_whole_reference():
     spans = ErrorFinder(sentence_encoder()).find([segment_for(".", item["ref"])])
     assert [(s.text, s.category, s.severity) for s in spans] == [(".", "accuracy/omission", "critical")]
     assert item["ref"] in spans[0].explanation
+
+
+def test_a_modifier_left_out_at_the_edge_of_the_sentence_is_an_omission():
+    """DEMETR (critical_id21_adj_adv_removed): "General" opens the reference, so no matched word
+    precedes it, but it hangs on "Secretary", which the candidate renders: an omission at
+    "secretary". The intact translation draws none."""
+    reference = "General Secretary of the Center Party Mihhail Korb spoke about this in an interview with ERR."
+    damaged = "Mikhail Korb, secretary of the Center Party, spoke about this in an interview with ERR."
+    intact = "Mikhail Korb, general secretary of the Center Party, spoke about this in an interview with ERR."
+    finder = ErrorFinder(sentence_encoder())
+    spans = finder.find([segment_for(damaged, reference)])
+    assert [(s.text, s.category) for s in spans] == [("secretary", "accuracy/omission")]
+    assert "'General' before 'Secretary'" in spans[0].explanation
+    assert finder.find([segment_for(intact, reference)]) == []
