@@ -62,9 +62,9 @@ FOLDS = 5
 L2 = 1e-3
 CLIP_QUANTILES = (0.01, 0.99)
 # Beside fidelity, fluency counts only up to the level of human writing: in the reference variant its
-# upper clip bound is the median fluency of the fitting data's own reference sentences. Machine translation is often more predictable than what
-# people write (translationese); crediting that ranked TED's Online-W level with DIDI-NLP, which people
-# judged clearly better (README, Quality score).
+# upper clip bound is the median fluency of the fitting data's own reference sentences. Machine
+# translation is often more predictable than what people write (translationese); crediting that ranked
+# TED's Online-W level with DIDI-NLP, which people judged clearly better (README, Quality score).
 CEILING_DATA = ("ted_zhen_mqm", "diabla_fren_judgements")
 
 
@@ -146,7 +146,8 @@ def fluency_ceiling(developments: dict[str, Development]) -> float:
 
 
 def fit_variant(
-    name: str, columns: list[str], x: np.ndarray, t: np.ndarray, s: np.ndarray, ceilings: Mapping[str, float] | None = None,
+    name: str, columns: list[str], x: np.ndarray, t: np.ndarray, s: np.ndarray,
+    ceilings: Mapping[str, float] | None = None,
 ) -> Variant:
     """The variant fitted on features ``x``, targets ``t`` and row weights ``s``; ``ceilings`` caps a
     feature's upper clip bound (in its own units) below its 99th percentile."""
@@ -189,7 +190,8 @@ def fit_variant(
 
 
 def evaluate(
-    variant_name: str, columns: list[str], developments: dict[str, Development], ceilings: Mapping[str, float] | None = None,
+    variant_name: str, columns: list[str], developments: dict[str, Development],
+    ceilings: Mapping[str, float] | None = None,
 ) -> dict:
     """Out-of-fold predictions (5 folds of whole documents) and their agreement with the human scores."""
     fit_names = list(developments)

@@ -43,9 +43,11 @@ def test_the_notebook_runs_top_to_bottom(notebook, seeds_result):
     assert any("mtqa assessment" in h for h in html)  # the result's summary
     assert any('<table class="sentences">' in h and "000_cc02e8cbdcfd7727" in h for h in html)  # show(FRENCH)
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 3  # the three plots
-    # The worst-sentence tables start with each version's lowest-scoring aligned sentence.
+    # The worst-sentence tables start with each version's lowest-scoring sentence, by quality where
+    # the run computed it (as the notebook says), else by semantic similarity.
     sentences = seeds_result.sentences
+    score = "quality" if sentences.quality.notna().any() else "semantic"
     for doc_id in (FRENCH.stem, RUSSIAN.stem):
-        lowest = sentences[sentences.doc_id == doc_id].nsmallest(1, "semantic").text.iloc[0]
+        lowest = sentences[sentences.doc_id == doc_id].nsmallest(1, score).text.iloc[0]
         table = cell_html(notebook, f"worst({'FRENCH' if doc_id == FRENCH.stem else 'RUSSIAN'})")
         assert html_lib.escape(lowest[:40], quote=False) in table
