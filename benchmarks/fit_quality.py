@@ -48,6 +48,7 @@ DEFAULT_FEATURES = {
     "reference": ("semantic", "chrf", "bleu", "ter", "mqm_penalty", "fluency"),
     "reference_free": ("fluency",),
 }
+REFERENCE_FREE = "reference_free"  # the one variant that needs no reference
 FIT_DATA = {
     "reference": ("ted_zhen_mqm", "diabla_fren_judgements"),
     "reference_free": ("ted_zhen_mqm", "diabla_fren_judgements", "mlqe_ruen_da"),
@@ -186,7 +187,7 @@ def fit_variant(
     )
     if not features:
         raise SystemExit(f"fit_quality: every weight of {name!r} is 0 (no feature agrees with the human scores)")
-    return Variant(name, name == "reference", round(float(b), 6), features)
+    return Variant(name, name != REFERENCE_FREE, round(float(b), 6), features)
 
 
 def evaluate(
@@ -239,16 +240,22 @@ def fit(version: str, features: dict[str, list[str] | None], cache: Path | None 
     names = sorted({n for v in FIT_DATA.values() for n in v})
     developments = load_development(names, cache)
     ceilings = {"fluency": round(fluency_ceiling(developments), 2)}
-    variants, cross_validation, data = [], {}, {}
+    plans = []  # (variant, its fitting data, its columns), in order of preference
     for variant_name, requested in features.items():
         mine = {n: developments[n] for n in FIT_DATA[variant_name]}
         columns = choose_features(requested or DEFAULT_FEATURES[variant_name], mine, requested is not None)
         if not columns:
             print(f"fit_quality: no usable feature for the {variant_name} variant: not fitted", file=sys.stderr)
             continue
+        plans.append((variant_name, mine, columns))
+        if variant_name == "reference" and "fluency" in columns and len(columns) > 1:
+            # A run without a language model (--fluency-model none) has no fluency: it gets this one.
+            plans.append(("reference_without_fluency", mine, [c for c in columns if c != "fluency"]))
+    variants, cross_validation, data = [], {}, {}
+    for variant_name, mine, columns in plans:
         x, t, s = _stack(list(mine.values()), columns)
         # Without a reference, fluency is all there is to rank sentences by: it keeps its whole range.
-        capped = ceilings if variant_name == "reference" else None
+        capped = ceilings if variant_name != REFERENCE_FREE else None
         variants.append(fit_variant(variant_name, columns, x, t, s, capped))
         cross_validation[variant_name] = evaluate(variant_name, columns, mine, capped)
         for name in mine:
