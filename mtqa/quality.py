@@ -7,7 +7,8 @@ Each variant is a logistic model on standardised, clipped features with non-nega
 
 so improving any feature in its good direction never lowers the score. Variants are tried in the
 file's order and a sentence gets the first whose features it all has: the reference variant (fidelity,
-fluency, errors) for sentences with a reference counterpart, the reference-free one otherwise.
+fluency, errors) for sentences with a reference counterpart, the same without fluency when no language
+model ran, the reference-free one otherwise.
 Boilerplate gets no quality. How the weights were fitted is recorded in the file itself
 (``benchmarks/fit_quality.py`` writes it).
 """
