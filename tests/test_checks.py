@@ -99,6 +99,22 @@ def test_doubled_and_misplaced_punctuation():
     assert findings("unbalanced-brackets", sentence_of(FRENCH, "islamic State (EI)")) == []
 
 
+def test_spaces_a_tokeniser_left_before_punctuation():
+    for item in DEMETR:
+        if item["pert_name"] == "minor_id30_tokenized":
+            found = findings("space-before-punctuation", item["pert"])
+            assert found, item["pert"]
+            for span, fix in found:
+                assert fix == "".join(span.split()) and span in item["pert"] and fix in item["mt"]
+            assert findings("space-before-punctuation", item["mt"]) == [], item["mt"]
+    korb = next(i["pert"] for i in DEMETR if i["pert"].startswith('" According to today \'s'))
+    assert findings("space-before-punctuation", korb) == [
+        ("today 's", "today's"), ("forecasts ,", "forecasts,"), ("year ,", "year,"), ("said .", "said."),
+    ]
+    # A spaced dash or slash is a choice, not debris.
+    assert findings("space-before-punctuation", sentence_of(ARABIC, "Baghdad / …"), ARABIC) == []
+
+
 def test_repetitions():
     assert findings("repeated-verb", sentence_of(RUSSIAN, "said they said"), RUSSIAN) == [("said they said", "said")]
     assert findings("doubled-subject", sentence_of(NYT, "Mr. Pompeo He refused"), NYT) == [("Pompeo He", "Pompeo")]

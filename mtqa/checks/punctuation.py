@@ -1,4 +1,5 @@
-"""Punctuation: doubled marks, quotation marks facing the wrong way, unclosed brackets."""
+"""Punctuation: doubled marks, spaces a tokeniser left before marks, quotation marks facing the wrong
+way, unclosed brackets."""
 
 from __future__ import annotations
 
@@ -18,6 +19,20 @@ def doubled_punctuation(segment: Segment):
     for match in _DOUBLED.finditer(segment.text):
         mark = match.group(0)
         yield Finding(match.start(), match.end(), f"doubled punctuation '{mark}'", mark[-1] if mark[0] == mark[-1] else None)
+
+
+# A word, a space, then a mark that closes onto the word before it (followed by a space or the end:
+# not ".5") or an English clitic: what a tokeniser leaves behind ("Sunday , July", "sister 's",
+# "do n't"). Dashes and slashes are spaced by choice and are left alone.
+_SPACED_MARK = re.compile(r"\b(\w+)\s+([,.;:!?)\]](?=\s|$)|(?:['’](?:s|re|ve|ll|d|m)|n['’]t)\b)")
+
+
+@check("space-before-punctuation", "fluency/punctuation", "minor")
+def space_before_punctuation(segment: Segment):
+    """A space before a comma, full stop, closing bracket or clitic ("Norwich , lost", "sister 's")."""
+    for match in _SPACED_MARK.finditer(segment.text):
+        word, mark = match.group(1), match.group(2)
+        yield Finding(match.start(), match.end(), f"space before '{mark}'", word + mark)
 
 
 def _space(text: str, index: int) -> bool:
