@@ -99,6 +99,17 @@ def test_doubled_and_misplaced_punctuation():
     assert findings("unbalanced-brackets", sentence_of(FRENCH, "islamic State (EI)")) == []
 
 
+def test_a_sentence_that_starts_in_lower_case():
+    for item in DEMETR:
+        if item["pert_name"] == "minor_id32_first_lower":
+            found = findings("sentence-casing", item["pert"])
+            assert len(found) == 1 and item["mt"].lstrip('"“').startswith(found[0][1]), item["pert"]
+            assert findings("sentence-casing", item["mt"]) == [], item["mt"]
+    didi = (DATA / "ted_zhen" / "DIDI-NLP.txt").read_text(encoding="utf-8").splitlines()
+    assert findings("sentence-casing", didi[298]) == [("thank", "Thank")]  # "thank you very much."
+    assert findings("sentence-casing", didi[299]) == []  # "(applause)": a stage direction's house style
+
+
 def test_spaces_a_tokeniser_left_before_punctuation():
     for item in DEMETR:
         if item["pert_name"] == "minor_id30_tokenized":

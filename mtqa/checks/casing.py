@@ -1,4 +1,5 @@
-"""Casing of names: demonyms, proper nouns, titles before a name, and acronyms written in lower case."""
+"""Casing: a sentence that starts in lower case, and names (demonyms, proper nouns, titles before a
+name, acronyms) written in lower case."""
 
 from __future__ import annotations
 
@@ -15,6 +16,22 @@ _NAME_ENTITIES = {"NORP", "GPE", "PERSON", "ORG", "LOC", "FAC", "EVENT", "LAW", 
 _BEFORE_TITLE = {"ADP", "VERB", "AUX", "PUNCT", "CCONJ", "SCONJ"}  # "of president X", "said general X"
 _FUNCTION_POS = {"DET", "ADP", "CCONJ", "SCONJ", "AUX", "PART"}
 _LOWER_INITIALS = re.compile(r"\b(?:[a-z]\.\s?){2,}")
+
+
+# The first word of a sentence, after any opening quotation marks. A sentence that opens with a
+# bracket is an aside or a stage direction ("(laughter)"), whose casing is a house style.
+_FIRST_WORD = re.compile(r"^[\"“‘«\s]*([^\W\d_]+)")
+
+
+@check("sentence-casing", "fluency/spelling", "minor")
+def sentence_casing(segment: Segment):
+    """A sentence whose first word is written in lower case ("diplomatic relations with Qatar ...")."""
+    for part in segment.parts:
+        match = _FIRST_WORD.match(part.sentence.text)
+        if match and is_lower_word(match.group(1)):
+            word = match.group(1)
+            start = part.offset + match.start(1)
+            yield Finding(start, start + len(word), f"the sentence starts in lower case ('{word}')", capitalise(word))
 
 
 @check("demonym-casing", "fluency/spelling", "minor")
