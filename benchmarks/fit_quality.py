@@ -97,23 +97,26 @@ def load_development(names, cache: Path | None = None) -> dict[str, Development]
     for name in names:
         data = datasets.JUDGED[name]()
         cached = cache / f"{name}.pkl" if cache else None
-        if cached and cached.exists():
-            table = pd.read_pickle(cached)
-        else:
-            table, _ = score_judged(data)
+        table = pd.read_pickle(cached) if cached and cached.exists() else None
+        if table is None or "reference_fluency" not in table:  # not cached, or by an older fit_quality
+            table = _scored(data)
             if cached:
                 cache.mkdir(parents=True, exist_ok=True)
-                table.to_pickle(cached)
-        if "reference_fluency" not in table:
-            references = table.reference.unique().tolist()
-            fluency = dict(zip(references, (s.fluency for s in fluency_scorer().score(references, progress=True))))
-            table["reference_fluency"] = table.reference.map(fluency)
-            if cached:
                 table.to_pickle(cached)
         table["target"] = TARGETS[name][1](table).astype(float)
         table["fold"] = assign_folds(table.group)
         developments[name] = Development(name, table, data.source)
     return developments
+
+
+def _scored(data: datasets.JudgedSegments) -> pd.DataFrame:
+    """The data set's table with mtqa's sentence scores and the fluency of each row's reference
+    sentence (for the fluency ceiling)."""
+    table, _ = score_judged(data)
+    references = table.reference.unique().tolist()
+    fluency = dict(zip(references, (s.fluency for s in fluency_scorer().score(references, progress=True))))
+    table["reference_fluency"] = table.reference.map(fluency)
+    return table
 
 
 def choose_features(requested, developments: dict[str, Development], explicit: bool) -> list[str]:

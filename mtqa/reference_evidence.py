@@ -228,17 +228,17 @@ def _omissions(segment: Segment, alignment: WordAlignment, missing: np.ndarray) 
     for run in _runs(missing, alignment.reference):
         before = anchor(range(run.first - 1, -1, -1))
         after = anchor(range(run.last + 1, len(ref_words)))
-        if before is None or after is None:
-            before = _governor(alignment, run, anchored)
-            if before is None:
-                continue
+        # The reference word the omission is reported beside.
+        at = before if before is not None and after is not None else _governor(alignment, run, anchored)
+        if at is None:
+            continue
         quote = _quote(alignment.reference.text, ref_words, run.first, run.last)
-        word = cand_words[int(alignment.reference_best[before])]
+        word = cand_words[int(alignment.reference_best[at])]
         text = segment.text[word.start: word.end]
-        side, repair = ("after", f"{text} {quote}") if before < run.first else ("before", f"{quote} {text}")
+        side, repair = ("after", f"{text} {quote}") if at < run.first else ("before", f"{quote} {text}")
         found.append(Evidence(
             word.start, word.end, "accuracy/omission", DETECTOR,
-            f"the reference says '{quote}' {side} '{ref_words[before].text}', which has no counterpart here",
+            f"the reference says '{quote}' {side} '{ref_words[at].text}', which has no counterpart here",
             repair=repair,
         ))
     return found
