@@ -76,6 +76,9 @@ def test_lower_case_names_and_titles():
     assert ("new", "New") in findings("proper-noun-casing", text)
     assert ("york", "York") in findings("proper-noun-casing", text)
     assert ("islamic", "Islamic") in findings("proper-noun-casing", text)
+    # Particles that names keep in lower case are not casing errors.
+    for fragment in ("on al-Assad Air Force base", "Abu Mahdi al-Muhandis, deputy commander"):
+        assert findings("proper-noun-casing", sentence_of(RUSSIAN, fragment), RUSSIAN) == []
     assert findings("title-casing", sentence_of(FRENCH, "president Donald Trump")) == [("president", "President")]
     assert findings("title-casing", sentence_of(ARABIC, "President Donald Trump"), ARABIC) == []
 

@@ -16,6 +16,9 @@ _NAME_ENTITIES = {"NORP", "GPE", "PERSON", "ORG", "LOC", "FAC", "EVENT", "LAW", 
 _BEFORE_TITLE = {"ADP", "VERB", "AUX", "PUNCT", "CCONJ", "SCONJ"}  # "of president X", "said general X"
 _FUNCTION_POS = {"DET", "ADP", "CCONJ", "SCONJ", "AUX", "PART"}
 _LOWER_INITIALS = re.compile(r"\b(?:[a-z]\.\s?){2,}")
+# Particles that names keep in lower case: "al-Muhandis", "Ursula von der Leyen", "Charles de Gaulle".
+_NAME_PARTICLES = {"al", "el", "ad", "ar", "ash", "az", "bin", "ibn", "bint", "de", "del", "della", "der", "des", "di",
+                   "da", "dos", "du", "la", "le", "van", "von", "zu"}
 
 
 # The first word of a sentence, after any opening quotation marks. A sentence that opens with a
@@ -68,7 +71,7 @@ def proper_noun_casing(segment: Segment):
     names = segment.context.reference_names
     for token in segment.analysis.doc:
         word = token.text
-        if not is_lower_word(word) or token.ent_type_ == "NORP" or token.is_stop:
+        if not is_lower_word(word) or token.ent_type_ == "NORP" or token.is_stop or _name_particle(token):
             continue
         named = token.pos_ == "PROPN" and token.ent_type_ in _NAME_ENTITIES and _credible_name(token)
         # A common noun ("state") is lower case here even if the references capitalise it in names.
@@ -76,6 +79,15 @@ def proper_noun_casing(segment: Segment):
             why = "part of a name" if named else "the reference documents always capitalise it"
             yield Finding(token.idx, token.idx + len(word), f"'{word}' is written in lower case ({why})",
                           capitalise(word))
+
+
+def _name_particle(token) -> bool:
+    """A particle inside a name ("al" of "al-Muhandis", "von" of "von der Leyen"): followed by a hyphen or
+    by a capitalised word, it is lower case by convention."""
+    if token.text not in _NAME_PARTICLES or token.i + 1 >= len(token.doc):
+        return False
+    following = token.doc[token.i + 1]
+    return is_prefix(token) or following.text[:1].isupper() or following.text in _NAME_PARTICLES
 
 
 @check("title-casing", "fluency/spelling", "minor")
