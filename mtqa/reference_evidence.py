@@ -120,10 +120,11 @@ def _word_order(segment: Segment, alignment: WordAlignment) -> list[Evidence]:
     words, doc = alignment.candidate.words, segment.analysis.doc
     similarity = alignment.similarity
     # Strong, unambiguous matches only: a word the reference uses twice ("military operations" and
-    # "military officials") gives no order to compare.
+    # "military officials") gives no order to compare. An adverb may stand in several places ("have
+    # also been adopted", "have been adopted also"): its place is style, not word order.
     strong = [
         i for i, w in enumerate(words)
-        if alignment.candidate_score[i] >= ANCHOR and w.content
+        if alignment.candidate_score[i] >= ANCHOR and w.content and w.pos != "ADV"
         and int((similarity[i] >= alignment.candidate_score[i] - AMBIGUOUS).sum()) == 1
     ]
     found = []

@@ -29,6 +29,14 @@ FUZZY_MIN_LENGTH = 5
 _NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 
 
+_FUNCTION_POS = {"DET", "ADP", "CCONJ", "SCONJ", "PART", "PRON", "AUX"}
+_NEGATIONS = {"not", "n't", "n’t", "never", "no", "nothing", "none", "nobody", "neither", "nor", "nowhere", "cannot"}
+_MEANINGFUL_ADVERBS = {
+    "again", "almost", "alone", "already", "also", "always", "even", "ever", "formerly", "least", "less",
+    "more", "most", "mostly", "often", "once", "only", "sometimes", "still", "together", "yet",
+}
+
+
 @dataclass(frozen=True)
 class Word:
     """One spaCy token that is a word (not punctuation, not space), with offsets into the text."""
@@ -50,7 +58,17 @@ class Word:
 
     @property
     def content(self) -> bool:
-        return not self.is_stop and self.pos not in {"DET", "ADP", "CCONJ", "SCONJ", "PART", "PRON", "AUX"}
+        """A word that carries meaning of its own, whose loss or addition changes what a sentence says.
+
+        Closed-class words and spaCy's stop words carry grammar, with exceptions that change what a
+        sentence says when a translation drops them: negation ("not", "never", "no"), numerals
+        ("two") and adverbs of frequency, time and scope ("often", "also", "only", "already")."""
+        key = self.text.lower()
+        if key in _NEGATIONS:
+            return True
+        if self.pos in _FUNCTION_POS:
+            return False
+        return not self.is_stop or self.pos == "NUM" or key in _MEANINGFUL_ADVERBS
 
 
 @dataclass(frozen=True)

@@ -284,3 +284,30 @@ def test_a_modifier_left_out_at_the_edge_of_the_sentence_is_an_omission():
     assert [(s.text, s.category) for s in spans] == [("secretary", "accuracy/omission")]
     assert "'General' before 'Secretary'" in spans[0].explanation
     assert finder.find([segment_for(intact, reference)]) == []
+
+
+def test_a_dropped_adverb_of_frequency_or_a_dropped_negation_is_an_omission():
+    """DEMETR (critical_id21_adj_adv_removed, critical_id8_negation): "often", "also" and "not" are
+    in spaCy's stop list, yet leaving them out changes what the sentence says. The intact
+    translations draw no such omission."""
+    reference = ("Workers must often get their superiors' approval for any decisions they make and are "
+                 "expected to obey their superiors' instructions without question.")
+    intact = ("Workers often have to obtain approval from their superiors for any decision they make and are "
+              "expected to obey their superiors' instructions without question.")
+    finder = ErrorFinder(sentence_encoder())
+    damaged = [s for s in finder.find([segment_for(intact.replace("often ", ""), reference)])]
+    assert [(s.text, s.category) for s in damaged] == [("Workers", "accuracy/omission")]
+    assert "'often'" in damaged[0].explanation
+    assert finder.find([segment_for(intact, reference)]) == []
+
+    reference = ("Many of the traditions surrounding these holidays have been adopted also by non-believers in "
+                 "Christian countries and non-Christians around the world.")
+    intact = ("Many traditions related to these holidays have also been adopted by non-believers in Christian "
+              "countries and by non-Christians around the world.")
+    spans = finder.find([segment_for(intact.replace("also ", ""), reference)])
+    assert [(s.text, s.category) for s in spans] == [("adopted", "accuracy/omission")]
+    assert finder.find([segment_for(intact, reference)]) == []  # the adverb's place is not word order
+
+    reference = "It would be in vain to claim that acts of justice are not divided among these three groups."
+    damaged = "It would be vain to claim that the acts of justice are distributed among these three groups."
+    assert any("'not divided'" in s.explanation for s in finder.find([segment_for(damaged, reference)]))
