@@ -155,8 +155,9 @@ def fit_variant(
 ) -> Variant:
     """The variant fitted on features ``x``, targets ``t`` and row weights ``s``; ``ceilings`` caps a
     feature's upper clip bound (in its own units) below its 99th percentile."""
+    ceilings = ceilings or {}
     low, high = np.quantile(x, CLIP_QUANTILES, axis=0)
-    high = np.array([min(h, (ceilings or {}).get(c, h)) for c, h in zip(columns, high)])
+    high = np.array([min(h, ceilings.get(c, h)) for c, h in zip(columns, high)])
     clipped = np.clip(x, low, high)
     center, scale = clipped.mean(axis=0), clipped.std(axis=0)
     if np.any(scale == 0):

@@ -295,7 +295,7 @@ def test_a_dropped_adverb_of_frequency_or_a_dropped_negation_is_an_omission():
     intact = ("Workers often have to obtain approval from their superiors for any decision they make and are "
               "expected to obey their superiors' instructions without question.")
     finder = ErrorFinder(sentence_encoder())
-    damaged = [s for s in finder.find([segment_for(intact.replace("often ", ""), reference)])]
+    damaged = finder.find([segment_for(intact.replace("often ", ""), reference)])
     assert [(s.text, s.category) for s in damaged] == [("Workers", "accuracy/omission")]
     assert "'often'" in damaged[0].explanation
     assert finder.find([segment_for(intact, reference)]) == []
