@@ -11,9 +11,11 @@ Russian half and MLQE-PE are left for ``benchmarks/fluency.py``; the seed docume
 1. Expected surprisal of an ordinary word: least squares, on the words of the intact translations,
    of surprisal on [1, unigram bits (wordfreq), log(1 + position), first word, capitalised].
 2. Expected surprisal of punctuation: the mean surprisal of each punctuation run in intact text
-   (runs seen at least 10 times); any other run gets the mean over all punctuation.
-3. The weights of the two sentence features (mean capped excess per word, mean of the two largest):
-   a logistic model of which sentence of a pair is the intact one, on feature differences.
+   (runs seen at least 10 times; quotation marks are pardoned, not expected); any other run gets the
+   mean over all punctuation.
+3. The weights of the three sentence features (mean capped excess per word, mean of the two largest,
+   number of reference-free fluency check findings): a logistic model of which sentence of a pair is
+   the intact one, on feature differences.
 4. The 0-100 mapping: logistic regression of intact (1) vs damaged (0) on that weighted sum (a scale
    and an intercept), so fluency/100 estimates the probability that a sentence is the intact
    translation rather than a damaged copy, at even odds.
@@ -33,7 +35,9 @@ import numpy as np
 from scipy.optimize import minimize
 
 from benchmarks.fluency_data import demetr_items
-from mtqa.fluency import CALIBRATION_FILE, Calibration, FluencyScorer, WordFacts, straight_quotes
+from mtqa.fluency import (
+    CALIBRATION_FILE, Calibration, FluencyScorer, WordFacts, check_findings, fluency_checks, straight_quotes,
+)
 
 UNKNOWN_UNIGRAM_BITS = round(-math.log2(1e-8), 4)  # wordfreq lists English words down to ~1e-8
 CAPS = (8.0, 10.0, 12.0, 15.0, 20.0)
@@ -58,7 +62,7 @@ def fit_punctuation(intact: list[list[WordFacts]]) -> tuple[dict[str, float], fl
     costs: dict[str, list[float]] = defaultdict(list)
     for words in intact:
         for w in words:
-            if w.punctuation and not w.named:
+            if w.punctuation and not w.named and not w.quotation:
                 costs[straight_quotes(w.text)].append(w.surprisal)
     every = [c for values in costs.values() for c in values]
     default = round(float(np.mean(every)), 4) if every else 0.0
@@ -68,9 +72,13 @@ def fit_punctuation(intact: list[list[WordFacts]]) -> tuple[dict[str, float], fl
 
 def fit_logistic(intact: np.ndarray, damaged: np.ndarray) -> dict[str, float]:
     """Feature weights from the pairs (which one is intact?), then scale and intercept from the
-    sentences themselves (is this one intact?)."""
+    sentences themselves (is this one intact?). Every feature measures damage, so no weight may be
+    positive: more excess or another finding never makes a sentence more fluent."""
     differences = intact - damaged
-    weights = minimize(lambda w: float(np.sum(np.logaddexp(0, -differences @ w))), np.zeros(2), method="BFGS").x
+    weights = minimize(
+        lambda w: float(np.sum(np.logaddexp(0, -differences @ w))), np.zeros(differences.shape[1]),
+        method="L-BFGS-B", bounds=[(None, 0.0)] * differences.shape[1],
+    ).x
     z = np.concatenate([intact @ weights, damaged @ weights])
     y = np.concatenate([np.ones(len(intact)), np.zeros(len(damaged))])
 
@@ -79,17 +87,19 @@ def fit_logistic(intact: np.ndarray, damaged: np.ndarray) -> dict[str, float]:
         return float(np.sum(y * np.logaddexp(0, -logit) + (1 - y) * np.logaddexp(0, logit)))
 
     intercept, scale = minimize(loss, np.array([0.0, 1.0]), method="BFGS").x
-    return {
-        "intercept": round(float(intercept), 4),
-        "mean": round(float(scale * weights[0]), 4),
-        "peak": round(float(scale * weights[1]), 4),
+    return {"intercept": round(float(intercept), 4)} | {
+        name: round(float(scale * weight), 4) for name, weight in zip(FEATURES, weights)
     }
+
+
+FEATURES = ("mean", "peak", "findings")
 
 
 def calibrate(scorer: FluencyScorer, name: str, per_type: int) -> tuple[Calibration, dict]:
     items = demetr_items("french", per_type)
     texts = sorted({t for item in items for t in (item["mt"], item["pert"])})
     facts = dict(zip(texts, scorer.facts(texts, progress=True)))
+    findings = dict(zip(texts, (len(f) for f in check_findings(texts, texts, fluency_checks()))))
     intact = [facts[t] for t in sorted({item["mt"] for item in items})]
     expected = fit_expected(intact)
     punctuation, punctuation_default = fit_punctuation(intact)
@@ -105,18 +115,21 @@ def calibrate(scorer: FluencyScorer, name: str, per_type: int) -> tuple[Calibrat
             cap_bits=cap, logistic=logistic, source=source,
         )
 
-    def features(calibration: Calibration, text: str) -> tuple[float, float]:
-        excess = [w.surprisal - calibration.expected_bits(w) for w in facts[text]]
-        return calibration.features(excess) if excess else (0.0, 0.0)
+    def excess(calibration: Calibration, text: str) -> list[float]:
+        return [w.surprisal - calibration.expected_bits(w) for w in facts[text]]
+
+    def features(calibration: Calibration, text: str) -> tuple[float, float, float]:
+        values = excess(calibration, text)
+        return (*(calibration.features(values) if values else (0.0, 0.0)), findings[text])
 
     best = None
     report = {}
     for cap in CAPS:
-        trial = with_cap(cap, {"intercept": 0.0, "mean": 0.0, "peak": 0.0})
+        trial = with_cap(cap, dict.fromkeys(("intercept", *FEATURES), 0.0))
         intact_features = np.array([features(trial, item["mt"]) for item in items])
         damaged_features = np.array([features(trial, item["pert"]) for item in items])
         calibration = with_cap(cap, fit_logistic(intact_features, damaged_features))
-        score = {t: calibration.fluency([w.surprisal - calibration.expected_bits(w) for w in facts[t]]) for t in texts}
+        score = {t: calibration.fluency(excess(calibration, t), findings[t]) for t in texts}
         accuracy = float(np.mean([_pairwise(score[i["mt"]], score[i["pert"]]) for i in items]))
         report[cap] = accuracy
         if best is None or accuracy > best[0]:

@@ -69,7 +69,6 @@ def _run_checks(args: argparse.Namespace) -> int:
 
 
 def _run_assess(args: argparse.Namespace) -> int:
-    from .checks import enabled_checks
     from .load import load_manifest
     from .pipeline import AssessOptions, assess
 
@@ -96,7 +95,7 @@ def _run_assess(args: argparse.Namespace) -> int:
         align_threshold=args.align_threshold,
         batch_size=args.batch_size,
         find_errors=not args.no_errors,
-        checks=tuple(c.name for c in enabled_checks(switches)) if switches else None,
+        checks=switches or None,
         fluency_model=args.fluency_model,
     )
     result = assess(references, candidates, options=options, progress=not args.quiet)

@@ -5,14 +5,20 @@ summed into words (character offsets into the sentence). A word's *excess* is it
 what is expected of it: for an ordinary word, a linear function of its unigram surprisal (wordfreq),
 its position and its capitalisation, fitted on intact translations; for a punctuation mark, its usual
 cost; for a name or a number (spaCy's entity recogniser, written with a capital or a digit), exactly
-what it cost — "Soleimani" is unpredictable, not wrong. What remains is the surprise that bad English
-causes: "has refused to how one this information".
+what it cost — "Soleimani" is unpredictable, not wrong. A quotation mark is pardoned too: the model
+reads one sentence, and whether a quotation opens or closes in it depends on its neighbours (a quote
+of two sentences leaves the second with a closing mark and no opening one); the placement checks
+judge quotation marks. What remains is the surprise that bad English causes: "has refused to how one
+this information".
 
-The sentence's fluency (0-100, higher is better) is a logistic function of the mean excess per word
-and of the mean of its two largest excesses (both capped, both free of sentence length), fitted per
-language model on development data by ``benchmarks/calibrate_fluency.py`` and stored in
-``mtqa/data/fluency_calibration.json``. It estimates, in percent, the probability that the sentence is
-an intact translation rather than a damaged copy of one.
+The sentence's fluency (0-100, higher is better) is a logistic function of the mean excess per word,
+of the mean of its two largest excesses (both capped, both free of sentence length) and of the number
+of reference-free fluency checks (:mod:`mtqa.checks`: doubled punctuation, a repeated verb, a
+lower-case demonym, ...) that fire on the sentence: the language model averages one ".." away over a
+long sentence, a check does not. The weights are fitted per language model on development data by
+``benchmarks/calibrate_fluency.py`` and stored in ``mtqa/data/fluency_calibration.json``. The score
+estimates, in percent, the probability that the sentence is an intact translation rather than a
+damaged copy of one.
 """
 
 from __future__ import annotations
@@ -24,19 +30,24 @@ import math
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .models import spacy_pipeline
+from .checks import Check, enabled_checks, run_checks
+from .evidence import DocumentContext, Segment, SentencePart
 from .lm import CausalLM, LanguageModel, TokenSurprisal, language_model
+from .models import spacy_pipeline
 from .noncontent import MarkedDocument
+from .segment import Sentence
+from .tokens import analyser
 
 # A word: letters/digits, joined by inner hyphens, apostrophes, periods, commas, colons or slashes
 # ("al-Muhandis", "don't", "U.S", "1,000", "3:30"); or a run of punctuation ("..", "—", ".”").
 _WORD = re.compile(r"\w+(?:[-'’.,:/]\w+)*|[^\w\s]+")
 _NUMBER = re.compile(r"\d")
+_QUOTES = frozenset("\"'“”„«»‘’")
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class WordSurprisal:
 class SentenceFluency:
     fluency: float  # 0-100, higher is better; NaN for a sentence with no word
     words: tuple[WordSurprisal, ...]
+    findings: tuple[str, ...] = ()  # the reference-free fluency checks that fired, one entry per finding
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -119,6 +131,11 @@ class WordFacts:
         word inside an entity ("the general iranian") gets no pardon: its casing may be the error."""
         return bool(self.entity) and any(c.isupper() or c.isdigit() for c in self.text)
 
+    @property
+    def quotation(self) -> bool:
+        """A punctuation run holding a quotation mark (",”", "“")."""
+        return self.punctuation and not _QUOTES.isdisjoint(self.text)
+
 
 @dataclass(frozen=True)
 class Calibration:
@@ -134,12 +151,12 @@ class Calibration:
     punctuation_bits: dict[str, float]  # expected surprisal of each common punctuation run
     punctuation_default_bits: float  # ... and of any other
     cap_bits: float  # one word's excess counts at most this much
-    logistic: dict[str, float]  # intercept, mean, peak: logit of fluency/100
+    logistic: dict[str, float]  # intercept, mean, peak, findings: logit of fluency/100
     source: str  # the data and command that produced the numbers
 
     def expected_bits(self, word: WordFacts) -> float:
-        if word.named:
-            return word.surprisal  # names and numbers are as unpredictable as they are
+        if word.named or word.quotation:
+            return word.surprisal  # names, numbers and quotation marks are as unpredictable as they are
         if word.punctuation:
             return self.punctuation_bits.get(straight_quotes(word.text), self.punctuation_default_bits)
         e = self.expected
@@ -157,12 +174,13 @@ class Calibration:
         values = np.minimum(np.asarray(excess, dtype=float), self.cap_bits)
         return float(values.mean()), float(np.sort(values)[-2:].mean())
 
-    def fluency(self, excess: Sequence[float]) -> float:
+    def fluency(self, excess: Sequence[float], findings: int = 0) -> float:
         if not len(excess):
             return float("nan")
         mean, peak = self.features(excess)
         c = self.logistic
-        return 100.0 / (1.0 + math.exp(-(c["intercept"] + c["mean"] * mean + c["peak"] * peak)))
+        logit = c["intercept"] + c["mean"] * mean + c["peak"] * peak + c["findings"] * findings
+        return 100.0 / (1.0 + math.exp(-logit))
 
 
 def straight_quotes(text: str) -> str:
@@ -246,12 +264,42 @@ class FluencyScorer:
             result.append(tuple(words))
         return result
 
-    def score(self, texts: Sequence[str], *, progress: bool = False) -> list[SentenceFluency]:
+    def score(
+        self,
+        texts: Sequence[str],
+        *,
+        documents: Sequence[str] | None = None,
+        checks: Sequence[Check] | None = None,
+        progress: bool = False,
+    ) -> list[SentenceFluency]:
+        """Fluency of each text. ``documents`` holds the text of each one's document, the context the
+        checks read casing habits from (by default the sentence itself); ``checks`` are the fluency
+        checks to count (by default every reference-free fluency check enabled by default)."""
         calibration = self.calibration
+        findings = check_findings(texts, documents or texts, fluency_checks() if checks is None else checks)
         return [
-            SentenceFluency(calibration.fluency([w.excess for w in words]), words)
-            for words in self.words(texts, progress=progress)
+            SentenceFluency(calibration.fluency([w.excess for w in words], len(found)), words, found)
+            for words, found in zip(self.words(texts, progress=progress), findings)
         ]
+
+
+def fluency_checks(selection: Iterable[str] | Mapping[str, bool] | None = None) -> list[Check]:
+    """The enabled checks (:func:`mtqa.checks.enabled_checks` selection) that judge fluency without a
+    reference: these count in the sentence's fluency."""
+    return [c for c in enabled_checks(selection) if c.category.startswith("fluency/") and not c.needs_reference]
+
+
+def check_findings(texts: Sequence[str], documents: Sequence[str], checks: Sequence[Check]) -> list[tuple[str, ...]]:
+    """The names of the checks that fire on each sentence, one per finding, read with no reference."""
+    if not checks:
+        return [() for _ in texts]
+    contexts = {document: DocumentContext(document) for document in dict.fromkeys(documents)}
+    found = []
+    for text, document, analysis in zip(texts, documents, analyser().analyse(list(texts))):
+        part = SentencePart(Sentence("", 0, 0, len(text), text, 0, True, True), 0)
+        segment = Segment(doc_id="", text=text, parts=(part,), analysis=analysis, context=contexts[document])
+        found.append(tuple(e.detector.removeprefix("check:") for e in run_checks(segment, checks)))
+    return found
 
 
 def _word_facts(
@@ -311,14 +359,18 @@ class DocumentFluency:
         return sentences
 
 
-def score_documents(documents: Sequence[MarkedDocument], model: str, *, progress: bool = False) -> DocumentFluency:
-    """Fluency of every content sentence of the documents (model "none": nothing is scored)."""
+def score_documents(
+    documents: Sequence[MarkedDocument], model: str, checks: Sequence[Check] | None = None, *, progress: bool = False
+) -> DocumentFluency:
+    """Fluency of every content sentence of the documents (model "none": nothing is scored);
+    ``checks`` as for :meth:`FluencyScorer.score`."""
     if model == "none":
         return DocumentFluency({}, empty_words(), "")
     scorer = fluency_scorer(model)
     keys = [(m.document.doc_id, s.sent_id) for m in documents for s in m.content]
     texts = [s.text for m in documents for s in m.content]
-    results = scorer.score(texts, progress=progress)
+    contexts = [m.document.text for m in documents for _ in m.content]
+    results = scorer.score(texts, documents=contexts, checks=checks, progress=progress)
     rows = [
         (doc_id, sent_id, w.start, w.end, w.text, w.surprisal, w.expected, w.excess, w.entity)
         for (doc_id, sent_id), result in zip(keys, results)

@@ -17,7 +17,7 @@ from .checks import enabled_checks
 from .exceptions import InputError
 from .intervals import add_document_intervals
 from .find_errors import find_errors
-from .fluency import fluency_scorer, score_documents
+from .fluency import fluency_checks, fluency_scorer, score_documents
 from .reference_quality import reference_warnings
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, SemanticSimilarity
@@ -43,14 +43,15 @@ class AssessOptions:
     bootstrap_resamples: int = 1000  # for the confidence intervals in documents.csv
     seed: int = 12345  # of every resampling: same seed, same intervals
     find_errors: bool = True  # stage 6: error spans, n_errors and mqm_penalty
-    checks: tuple[str, ...] | None = None  # QA checks to run by name; None: the default set
+    # QA checks to run: names, or a mapping that switches checks on and off from the default set
+    # (a manifest's [checks] table); None: the default set. Stored as the names that run.
+    checks: tuple[str, ...] | Mapping[str, bool] | None = None
     non_content: NonContentConfig = NonContentConfig()  # detector thresholds and lexical cues
     fluency_model: str = "smollm2"  # "smollm2", "ngram", a causal LM's directory or hub id, or "none"
 
     def __post_init__(self) -> None:
-        if self.checks is not None:
-            object.__setattr__(self, "checks", tuple(self.checks))
-            enabled_checks(self.checks)  # refuses unknown names
+        if self.checks is not None:  # enabled_checks refuses unknown names
+            object.__setattr__(self, "checks", tuple(c.name for c in enabled_checks(self.checks)))
         unknown = set(self.metrics) - set(REFERENCE_METRICS)
         if unknown:
             raise InputError(None, f"unknown metric(s): {', '.join(sorted(unknown))}")
@@ -163,7 +164,9 @@ def assess(
     metrics = _metrics(options)
     scores = score_units(units, metrics)
 
-    fluency = score_documents(marked_refs + marked_cands, options.fluency_model, progress=progress)
+    fluency = score_documents(
+        marked_refs + marked_cands, options.fluency_model, fluency_checks(options.checks), progress=progress
+    )
 
     errors = aggregate.empty_errors()
     if options.find_errors:

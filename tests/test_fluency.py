@@ -42,7 +42,8 @@ def content_fluency(result, doc_id):
 
 def reference_fluency(scorer, result):
     marked = result.marked[REFERENCE.stem]
-    return [r.fluency for r in scorer.score([s.text for s in marked.content])]
+    texts = [s.text for s in marked.content]
+    return [r.fluency for r in scorer.score(texts, documents=[marked.document.text] * len(texts))]
 
 
 def excess_of(words, text):
@@ -83,6 +84,34 @@ def test_the_russian_candidates_doubled_periods_are_surprising_and_cost_fluency(
     for text, fixed, original in zip(doubled.text, repaired, neural.score(list(doubled.text))):
         assert original.words[-1].text == ".." and original.words[-1].excess > 5, text
         assert fixed.fluency > original.fluency, text
+
+
+def test_the_russian_candidate_reads_less_fluent_than_the_reference(seeds_result):
+    documents = seeds_result.documents.set_index("doc_id")
+    assert documents.loc[RUSSIAN.stem, "fluency"] < documents.loc[REFERENCE.stem, "fluency"]
+
+
+def test_reference_free_fluency_checks_count_in_the_sentence_score(seeds_result, neural):
+    row = sentence_containing(seeds_result.sentences, RUSSIAN.stem, "Administration sources said they said")
+    (checked,) = neural.score([row.text])
+    (unchecked,) = neural.score([row.text], checks=[])
+    assert checked.findings == ("repeated-verb",) and unchecked.findings == ()
+    assert checked.fluency == pytest.approx(row.fluency, abs=1e-4)
+    assert checked.fluency < unchecked.fluency - 20
+    # a check switched off in configuration no longer counts
+    switched_off = mtqa.assess(REFERENCE, [RUSSIAN], checks={"repeated-verb": False})
+    assert sentence_containing(switched_off.sentences, RUSSIAN.stem, "said they said").fluency == pytest.approx(
+        unchecked.fluency, abs=1e-4
+    )
+
+
+def test_a_quotation_split_across_sentences_costs_nothing(neural):
+    opening, closing = neural.score([
+        "“They won’t say so publicly.",
+        "But privately they all welcome the fact that America is still there,” Pompeo said.",
+    ])
+    assert excess_of(opening.words, "“") == 0.0 and opening.words[0].surprisal > 5
+    assert excess_of(closing.words, ",”") == 0.0
 
 
 # --- names, numbers, rare words ------------------------------------------------------------------
@@ -214,12 +243,16 @@ def test_assess_with_the_trigram_tier(trigram):
     content = content_fluency(result, FRENCH.stem)
     assert content.notna().all() and content.between(0, 100).all()
     assert result.signature["models"]["fluency"]["package"] == "pocketsphinx"
-    # Blind to case and punctuation, the trigram still puts the refusal among the French candidate's
-    # three least fluent sentences, and below most of the reference.
-    refusal = sentence_containing(result.sentences, FRENCH.stem, "refused to how one").fluency
-    assert refusal <= content.nsmallest(3).max()
+    # Blind to case and punctuation, the trigram alone still puts the refusal among the French
+    # candidate's three least fluent sentences (with the checks, sentences with several casing and
+    # order errors fall below it), and below most of the reference.
+    texts = result.sentences.loc[content.index, "text"]
+    language_model_only = [r.fluency for r in trigram.score(list(texts), checks=[])]
+    refusal = sentence_containing(result.sentences, FRENCH.stem, "refused to how one")
+    assert language_model_only[list(texts).index(refusal.text)] <= sorted(language_model_only)[2]
     reference = reference_fluency(trigram, result)
-    assert sum(f > refusal for f in reference) >= 0.75 * len(reference)
+    assert sum(f > refusal.fluency for f in reference) >= 0.75 * len(reference)
+    assert content.mean() < sum(reference) / len(reference) - 15
 
 
 def test_fluency_can_be_switched_off():
