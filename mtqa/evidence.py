@@ -145,6 +145,14 @@ class Segment:
     alignment: WordAlignment | None = None
     surprisals: tuple[WordScore, ...] | None = None  # offsets into ``text``
 
+    @classmethod
+    def of_sentence(cls, text: str, analysis: Analysis, context: DocumentContext, doc_id: str = "text", **fields) -> Segment:
+        """A segment of one free-standing sentence, outside a document's alignment units: offsets
+        into ``text`` are also document offsets. ``fields``: a reference, its analysis and alignment."""
+        sentence = Sentence(doc_id, 0, 0, len(text), text, 0, True, True)
+        return cls(doc_id=doc_id, text=text, parts=(SentencePart(sentence, 0),), analysis=analysis, context=context,
+                   **fields)
+
     def sentence_starts(self) -> set[int]:
         return {part.offset for part in self.parts}
 

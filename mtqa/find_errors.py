@@ -28,7 +28,6 @@ from .models import SentenceEncoder, sentence_encoder
 from .noncontent import MarkedDocument
 from .reference_evidence import reference_evidence
 from .score import Unit
-from .segment import Sentence
 from .tokens import align_analyses, analyser
 
 # Gain in cosine similarity to the reference when the error is repaired: from MAJOR_SHIFT the error
@@ -324,7 +323,6 @@ def segment_for(
     reference texts (by default the sentence itself and its reference): the checks learn casing
     habits and acronyms from them. Offsets into ``text`` are also document offsets.
     """
-    sentence = Sentence(doc_id, 0, 0, len(text), text, 0, True, True)
     context = DocumentContext(document if document is not None else text,
                               tuple(reference_documents) or ((reference,) if reference is not None else ()))
     texts = [text] + ([reference] if reference is not None else [])
@@ -334,8 +332,7 @@ def segment_for(
         encoder = encoder or sentence_encoder()
         pieces = encoder.token_embeddings(texts)
         alignment = align_analyses(analyses[0], analyses[1], pieces[0], pieces[1])
-    return Segment(
-        doc_id=doc_id, text=text, parts=(SentencePart(sentence, 0),), analysis=analyses[0], context=context,
-        reference=reference, reference_analysis=analyses[1] if reference is not None else None,
-        alignment=alignment,
+    return Segment.of_sentence(
+        text, analyses[0], context, doc_id,
+        reference=reference, reference_analysis=analyses[1] if reference is not None else None, alignment=alignment,
     )

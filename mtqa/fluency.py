@@ -36,11 +36,10 @@ import numpy as np
 import pandas as pd
 
 from .checks import Check, enabled_checks, run_checks
-from .evidence import DocumentContext, Segment, SentencePart
+from .evidence import DocumentContext, Segment
 from .lm import CausalLM, LanguageModel, TokenSurprisal, language_model
 from .models import spacy_pipeline
 from .noncontent import MarkedDocument
-from .segment import Sentence
 from .tokens import analyser
 
 # A word: letters/digits, joined by inner hyphens, apostrophes, periods, commas, colons or slashes
@@ -296,8 +295,7 @@ def check_findings(texts: Sequence[str], documents: Sequence[str], checks: Seque
     contexts = {document: DocumentContext(document) for document in dict.fromkeys(documents)}
     found = []
     for text, document, analysis in zip(texts, documents, analyser().analyse(list(texts))):
-        part = SentencePart(Sentence("", 0, 0, len(text), text, 0, True, True), 0)
-        segment = Segment(doc_id="", text=text, parts=(part,), analysis=analysis, context=contexts[document])
+        segment = Segment.of_sentence(text, analysis, contexts[document])
         found.append(tuple(e.detector.removeprefix("check:") for e in run_checks(segment, checks)))
     return found
 
