@@ -5,9 +5,9 @@
 Features are read from mtqa's own results: every development data set of ``benchmarks/data`` with human
 scores is assessed with mtqa (``--parallel``), and its sentence-table columns are the features. Each
 variant is a logistic model, ``quality = 100 * sigmoid(b + sum_i w_i * z_i)``, on features clipped to
-their 1st-99th percentiles (in the reference variant, fluency at most the median fluency of the human
-references) and standardised (``z``, oriented so that higher is better), with ``w >= 0`` so the score
-is monotone in every feature. The human scores become targets in [0, 1]:
+their 1st-99th percentiles and standardised (``z``, oriented so that higher is better), with ``w >= 0``
+so the score is monotone in every feature. Beside the sentence scores, the reference variant may use
+the reference counterpart's length (``log_ref_words``, see ``mtqa.quality.DERIVED``). The human scores become targets in [0, 1]:
 
 - TED zh→en MQM: ``clip(1 + mqm_score / 25, 0, 1)`` (one critical error's weight, 25, reaches 0);
 - DiaBLa fr→en: perfect 1, medium 0.5, poor 0;
@@ -27,7 +27,6 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -37,15 +36,14 @@ import mtqa
 from benchmarks import datasets
 from benchmarks.correlation import agreement
 from benchmarks.scoring import score_judged
-from mtqa.fluency import fluency_scorer
-from mtqa.quality import Feature, QualityModel, Variant
+from mtqa.quality import Feature, QualityModel, Variant, feature_values
 
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "quality_weights.json"
-DIRECTIONS = {"semantic": 1, "chrf": 1, "bleu": 1, "ter": -1, "fluency": 1, "mqm_penalty": -1}
+DIRECTIONS = {"semantic": 1, "chrf": 1, "bleu": 1, "ter": -1, "fluency": 1, "mqm_penalty": -1, "log_ref_words": -1}
 # Candidate features of each variant, in order; by default those mtqa leaves empty are skipped. The
 # fit keeps the features whose weight is positive.
 DEFAULT_FEATURES = {
-    "reference": ("semantic", "chrf", "bleu", "ter", "mqm_penalty", "fluency"),
+    "reference": ("semantic", "chrf", "bleu", "ter", "mqm_penalty", "fluency", "log_ref_words"),
     "reference_free": ("fluency",),
 }
 REFERENCE_FREE = "reference_free"  # the one variant that needs no reference
@@ -62,11 +60,6 @@ GROUPS = {"ted_zhen_mqm": "talk (doc)", "diabla_fren_judgements": "dialogue", "m
 FOLDS = 5
 L2 = 1e-3
 CLIP_QUANTILES = (0.01, 0.99)
-# Beside fidelity, fluency counts only up to the level of human writing: in the reference variant its
-# upper clip bound is the median fluency of the fitting data's own reference sentences. Machine
-# translation is often more predictable than what people write (translationese); crediting that ranked
-# TED's Online-W level with DIDI-NLP, which people judged clearly better (README, Quality score).
-CEILING_DATA = ("ted_zhen_mqm", "diabla_fren_judgements")
 
 
 @dataclass
@@ -74,7 +67,7 @@ class Development:
     """One data set's features (mtqa's sentence scores), targets and cross-validation folds."""
 
     name: str
-    table: pd.DataFrame  # human, target, fold, group, baseline_chrf, n_words and mtqa's score columns
+    table: pd.DataFrame  # human, target, fold, group, baseline_chrf, n_words, mtqa's ref_text and scores
     source: str = ""
 
     @property
@@ -98,8 +91,8 @@ def load_development(names, cache: Path | None = None) -> dict[str, Development]
         data = datasets.JUDGED[name]()
         cached = cache / f"{name}.pkl" if cache else None
         table = pd.read_pickle(cached) if cached and cached.exists() else None
-        if table is None or "reference_fluency" not in table:  # not cached, or by an older fit_quality
-            table = _scored(data)
+        if table is None or "ref_text" not in table:  # not cached, or by an older fit_quality
+            table, _ = score_judged(data)
             if cached:
                 cache.mkdir(parents=True, exist_ok=True)
                 table.to_pickle(cached)
@@ -109,22 +102,15 @@ def load_development(names, cache: Path | None = None) -> dict[str, Development]
     return developments
 
 
-def _scored(data: datasets.JudgedSegments) -> pd.DataFrame:
-    """The data set's table with mtqa's sentence scores and the fluency of each row's reference
-    sentence (for the fluency ceiling)."""
-    table, _ = score_judged(data)
-    references = table.reference.unique().tolist()
-    fluency = dict(zip(references, (s.fluency for s in fluency_scorer().score(references, progress=True))))
-    table["reference_fluency"] = table.reference.map(fluency)
-    return table
-
-
 def choose_features(requested, developments: dict[str, Development], explicit: bool) -> list[str]:
     usable = []
     for column in requested:
         if column not in DIRECTIONS:
             raise SystemExit(f"fit_quality: unknown feature {column!r} (known: {', '.join(DIRECTIONS)})")
-        filled = all(column in d.table and d.table[column].notna().all() for d in developments.values())
+        filled = all(
+            (values := feature_values(d.table, column)) is not None and not np.isnan(values).any()
+            for d in developments.values()
+        )
         if filled:
             usable.append(column)
         elif explicit:
@@ -135,29 +121,15 @@ def choose_features(requested, developments: dict[str, Development], explicit: b
 def _stack(developments: list[Development], columns: list[str], mask=None):
     """Features, targets and per-row weights (each data set sums to 1) of the selected rows."""
     parts = [d.table if mask is None else d.table[mask(d.table)] for d in developments]
-    x = np.vstack([p[columns].to_numpy(float) for p in parts])
+    x = np.vstack([np.column_stack([feature_values(p, c) for c in columns]) for p in parts])
     t = np.concatenate([p.target.to_numpy(float) for p in parts])
     s = np.concatenate([np.full(len(p), 1.0 / len(p)) for p in parts])
     return x, t, s
 
 
-def fluency_ceiling(developments: dict[str, Development]) -> float:
-    """The median fluency of the human reference sentences of CEILING_DATA (each counted once)."""
-    return float(np.median(np.concatenate([
-        developments[name].table.drop_duplicates("reference").reference_fluency.dropna().to_numpy(float)
-        for name in CEILING_DATA
-    ])))
-
-
-def fit_variant(
-    name: str, columns: list[str], x: np.ndarray, t: np.ndarray, s: np.ndarray,
-    ceilings: Mapping[str, float] | None = None,
-) -> Variant:
-    """The variant fitted on features ``x``, targets ``t`` and row weights ``s``; ``ceilings`` caps a
-    feature's upper clip bound (in its own units) below its 99th percentile."""
-    ceilings = ceilings or {}
+def fit_variant(name: str, columns: list[str], x: np.ndarray, t: np.ndarray, s: np.ndarray) -> Variant:
+    """The variant fitted on features ``x``, targets ``t`` and row weights ``s``."""
     low, high = np.quantile(x, CLIP_QUANTILES, axis=0)
-    high = np.array([min(h, ceilings.get(c, h)) for c, h in zip(columns, high)])
     clipped = np.clip(x, low, high)
     center, scale = clipped.mean(axis=0), clipped.std(axis=0)
     if np.any(scale == 0):
@@ -194,16 +166,13 @@ def fit_variant(
     return Variant(name, name != REFERENCE_FREE, round(float(b), 6), features)
 
 
-def evaluate(
-    variant_name: str, columns: list[str], developments: dict[str, Development],
-    ceilings: Mapping[str, float] | None = None,
-) -> dict:
+def evaluate(variant_name: str, columns: list[str], developments: dict[str, Development]) -> dict:
     """Out-of-fold predictions (5 folds of whole documents) and their agreement with the human scores."""
     fit_names = list(developments)
     out_of_fold = {name: np.full(d.rows, np.nan) for name, d in developments.items()}
     for fold in range(FOLDS):
         x, t, s = _stack(list(developments.values()), columns, lambda table: table.fold != fold)
-        variant = fit_variant(variant_name, columns, x, t, s, ceilings)
+        variant = fit_variant(variant_name, columns, x, t, s)
         for name, d in developments.items():
             held_out = (d.table.fold == fold).to_numpy()
             out_of_fold[name][held_out] = variant.score(d.table[held_out])
@@ -215,7 +184,8 @@ def evaluate(
         summary["chrf_pearson"] = round(agreement(d.table.baseline_chrf, human)["pearson"], 4)
         summary["folds"] = [_fold_summary(d.table, predicted, k) for k in range(FOLDS)]
         summary["single_feature_pearson"] = {
-            c: round(DIRECTIONS[c] * agreement(d.table[c], human)["pearson"], 4) for c in columns
+            c: round(DIRECTIONS[c] * agreement(pd.Series(feature_values(d.table, c), index=d.table.index), human)["pearson"], 4)
+            for c in columns
         }
         summary["length_pearson"] = round(agreement(-d.table.n_words, human)["pearson"], 4)
         results[name] = summary
@@ -243,7 +213,6 @@ def fit(version: str, features: dict[str, list[str] | None], cache: Path | None 
     """The weights file's content: every variant with usable features, fitted on all its data."""
     names = sorted({n for v in FIT_DATA.values() for n in v})
     developments = load_development(names, cache)
-    ceilings = {"fluency": round(fluency_ceiling(developments), 2)}
     plans = []  # (variant, its fitting data, its columns), in order of preference
     for variant_name, requested in features.items():
         mine = {n: developments[n] for n in FIT_DATA[variant_name]}
@@ -258,10 +227,8 @@ def fit(version: str, features: dict[str, list[str] | None], cache: Path | None 
     variants, cross_validation, data = [], {}, {}
     for variant_name, mine, columns in plans:
         x, t, s = _stack(list(mine.values()), columns)
-        # Without a reference, fluency is all there is to rank sentences by: it keeps its whole range.
-        capped = ceilings if variant_name != REFERENCE_FREE else None
-        variants.append(fit_variant(variant_name, columns, x, t, s, capped))
-        cross_validation[variant_name] = evaluate(variant_name, columns, mine, capped)
+        variants.append(fit_variant(variant_name, columns, x, t, s))
+        cross_validation[variant_name] = evaluate(variant_name, columns, mine)
         for name in mine:
             data[name] = {
                 "name": name,
@@ -284,8 +251,6 @@ def fit(version: str, features: dict[str, list[str] | None], cache: Path | None 
             "objective": "cross-entropy against soft targets in [0, 1], each data set weighing the same in total, "
             f"L2 penalty {L2} on the weights, L-BFGS-B with weights bounded at 0",
             "clip_quantiles": list(CLIP_QUANTILES),
-            "ceilings": {column: f"{value} (median fluency of the reference sentences of {', '.join(CEILING_DATA)})"
-                         for column, value in ceilings.items()},
             "data": list(data.values()),
         },
         "cross_validation": {

@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA, ROOT
 
 import mtqa
-from mtqa.quality import QualityModel, packaged_model
+from mtqa.quality import DERIVED, QualityModel, packaged_model
 
 TED = DATA / "ted_zhen"
 DEMETR = ROOT / "benchmarks" / "data" / "contrastive_demetr" / "demetr_fr_ru.jsonl"
@@ -44,10 +44,23 @@ def test_quality_never_falls_when_a_feature_improves(ted_result):
             table[[c for c in earlier.columns if c not in variant.columns]] = float("nan")
         before = model.score(table)
         for feature in variant.features:
+            if feature.column in DERIVED:
+                continue  # not a score of the translation (see the reference-length test)
             better = table.copy()
             better[feature.column] = better[feature.column] + feature.direction * 0.05 * feature.scale
             assert (model.score(better) >= before - 1e-12).all(), feature.column
             assert (model.score(better) > before).any(), feature.column
+
+
+def test_a_longer_reference_passage_lowers_quality_and_the_candidates_own_length_does_not(ted_result):
+    """At equal evidence, a longer passage has given people more to fault; a candidate that drops words
+    must not gain by it, so only the reference counterpart's length counts."""
+    model, table = packaged_model(), ted_result.sentences
+    assert "log_ref_words" in model.variant("reference").columns
+    before = model.score(table)
+    longer = model.score(table.assign(ref_text=table.ref_text + " " + table.ref_text))
+    assert (longer <= before).all() and (longer < before).mean() > 0.9  # the longest are at the clip bound
+    np.testing.assert_array_equal(model.score(table.assign(text=table.text.str[:20])), model.score(table))
 
 
 def test_the_weights_were_fitted_on_development_data_and_record_cross_validation():
