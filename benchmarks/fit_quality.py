@@ -7,7 +7,8 @@ scores is assessed with mtqa (``--parallel``), and its sentence-table columns ar
 variant is a logistic model, ``quality = 100 * sigmoid(b + sum_i w_i * z_i)``, on features clipped to
 their 1st-99th percentiles and standardised (``z``, oriented so that higher is better), with ``w >= 0``
 so the score is monotone in every feature. Beside the sentence scores, the reference variant may use
-the reference counterpart's length (``log_ref_words``, see ``mtqa.quality.DERIVED``). The human scores become targets in [0, 1]:
+the reference counterpart's length (``log_ref_words``, see ``mtqa.quality.DERIVED``). The human scores
+become targets in [0, 1]:
 
 - TED zh→en MQM: ``clip(1 + mqm_score / 25, 0, 1)`` (one critical error's weight, 25, reaches 0);
 - DiaBLa fr→en: perfect 1, medium 0.5, poor 0;
@@ -183,10 +184,8 @@ def evaluate(variant_name: str, columns: list[str], developments: dict[str, Deve
         summary = _rounded(agreement(predicted, human))
         summary["chrf_pearson"] = round(agreement(d.table.baseline_chrf, human)["pearson"], 4)
         summary["folds"] = [_fold_summary(d.table, predicted, k) for k in range(FOLDS)]
-        summary["single_feature_pearson"] = {
-            c: round(DIRECTIONS[c] * agreement(pd.Series(feature_values(d.table, c), index=d.table.index), human)["pearson"], 4)
-            for c in columns
-        }
+        single = {c: pd.Series(DIRECTIONS[c] * feature_values(d.table, c), index=d.table.index) for c in columns}
+        summary["single_feature_pearson"] = {c: round(agreement(v, human)["pearson"], 4) for c, v in single.items()}
         summary["length_pearson"] = round(agreement(-d.table.n_words, human)["pearson"], 4)
         results[name] = summary
     return {"fitted_on": fit_names, "data": results}
