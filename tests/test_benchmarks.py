@@ -128,3 +128,21 @@ def test_a_longer_reference_passage_is_fitted_as_more_room_for_faults(diabla_dev
     before = model.score(table)
     doubled = model.score(table.assign(ref_text=table.ref_text + " " + table.ref_text))
     assert (doubled <= before).all() and (doubled < before).mean() > 0.9  # the longest are at the clip bound
+
+
+def test_fluency_above_its_ceiling_earns_nothing_more(diabla_development):
+    """Past the ceiling (a quantile of the human references' fluency in a real fit), more predictable
+    English is translationese: the fitted variant clips fluency there, so quality stops rising with it."""
+    table = diabla_development.table
+    columns = ["semantic", "fluency"]
+    ceiling = float(table.fluency.median())
+    x, t, s = fit_quality._stack([diabla_development], columns)
+    variant = fit_quality.fit_variant("reference", columns, x, t, s, {"fluency": ceiling})
+    fluency = next(f for f in variant.features if f.column == "fluency")
+    assert fluency.high == pytest.approx(ceiling, abs=1e-6) and fluency.weight > 0
+    model = QualityModel.from_dict({"version": "test", "variants": [variant.to_dict()]})
+    fluent = table[table.fluency > ceiling]
+    assert len(fluent) > 0
+    np.testing.assert_array_equal(model.score(fluent), model.score(fluent.assign(fluency=100.0)))
+    disfluent = table[table.fluency < ceiling - 5]
+    assert (model.score(disfluent.assign(fluency=ceiling)) > model.score(disfluent)).all()
