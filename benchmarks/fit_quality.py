@@ -7,9 +7,9 @@ scores is assessed with mtqa (``--parallel``), and its sentence-table columns ar
 variant is a logistic model, ``quality = 100 * sigmoid(b + sum_i w_i * z_i)``, on features clipped to
 their 1st-99th percentiles (in the reference variant, fluency at most a quantile of the human
 references' own fluency, ``CEILING_QUANTILE``) and standardised (``z``, oriented so that higher is
-better), with ``w >= 0`` so the score is monotone in every feature. Beside the sentence scores, the reference variant may use
-the reference counterpart's length (``log_ref_words``, see ``mtqa.quality.DERIVED``). The human scores
-become targets in [0, 1]:
+better), with ``w >= 0`` so the score is monotone in every feature. Beside the sentence scores, the
+reference variant may use the reference counterpart's length (``log_ref_words``, see
+``mtqa.quality.DERIVED``). The human scores become targets in [0, 1]:
 
 - TED zh→en MQM: ``clip(1 + mqm_score / 25, 0, 1)`` (one critical error's weight, 25, reaches 0);
 - DiaBLa fr→en: perfect 1, medium 0.5, poor 0;
