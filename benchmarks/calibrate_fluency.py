@@ -41,6 +41,7 @@ from mtqa.fluency import (
 
 UNKNOWN_UNIGRAM_BITS = round(-math.log2(1e-8), 4)  # wordfreq lists English words down to ~1e-8
 CAPS = (8.0, 10.0, 12.0, 15.0, 20.0)
+FEATURES = ("mean", "peak", "findings")  # of a sentence, in the order fit_logistic weighs them
 MIN_PUNCTUATION_COUNT = 10
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,9 +91,6 @@ def fit_logistic(intact: np.ndarray, damaged: np.ndarray) -> dict[str, float]:
     return {"intercept": round(float(intercept), 4)} | {
         name: round(float(scale * weight), 4) for name, weight in zip(FEATURES, weights)
     }
-
-
-FEATURES = ("mean", "peak", "findings")
 
 
 def calibrate(scorer: FluencyScorer, name: str, per_type: int) -> tuple[Calibration, dict]:

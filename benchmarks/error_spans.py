@@ -224,8 +224,10 @@ def mlqe() -> None:
         ])
         # Word offsets are into the sentence, which starts `shift` characters into its line.
         words = surprisals.get((document.doc_id, line), [])
-        excess.append([max((w.excess for w in words if _ranges_overlap(r, (w.start + shift, w.end + shift))), default=0.0)
-                       for r in ranges])
+        excess.append([
+            max((w.excess for w in words if _ranges_overlap(r, (w.start + shift, w.end + shift))), default=0.0)
+            for r in ranges
+        ])
     n_bad = sum(map(sum, gold))
     n_words = sum(map(len, gold))
     print(f"{len(rows)} segments, {n_words} words, {n_bad} BAD ({100 * n_bad / n_words:.1f} %); mtqa took {elapsed:.0f} s")

@@ -66,9 +66,11 @@ def sacrebleu_scores(hypotheses: Sequence[str], references: Sequence[str]) -> tu
 
 
 def score_judged(data: JudgedSegments, fluency_model: str = "smollm2") -> tuple[pd.DataFrame, list[Timing]]:
-    """The data set's table with mtqa's sentence scores, the sacrebleu baselines and ``n_words`` beside."""
+    """The data set's table with mtqa's sentence scores and ``ref_text`` (its reference counterpart),
+    the sacrebleu baselines and ``n_words`` beside."""
     sentences, mtqa_timing = assess_lines(data.references, data.systems, fluency_model)
-    scores = sentences.rename(columns={"doc_id": "system", "sent_id": "line"})[["system", "line", "ref_text", *MTQA_SCORES]]
+    columns = ["system", "line", "ref_text", *MTQA_SCORES]
+    scores = sentences.rename(columns={"doc_id": "system", "sent_id": "line"})[columns]
     table = data.table.merge(scores, on=["system", "line"], how="left", validate="one_to_one")
     baselines, baseline_timing = sacrebleu_scores(table.hypothesis.tolist(), table.reference.tolist())
     table = pd.concat([table, baselines.set_index(table.index)], axis=1)

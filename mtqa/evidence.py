@@ -146,7 +146,9 @@ class Segment:
     surprisals: tuple[WordScore, ...] | None = None  # offsets into ``text``
 
     @classmethod
-    def of_sentence(cls, text: str, analysis: Analysis, context: DocumentContext, doc_id: str = "text", **fields) -> Segment:
+    def of_sentence(
+        cls, text: str, analysis: Analysis, context: DocumentContext, doc_id: str = "text", **fields
+    ) -> Segment:
         """A segment of one free-standing sentence, outside a document's alignment units: offsets
         into ``text`` are also document offsets. ``fields``: a reference, its analysis and alignment."""
         sentence = Sentence(doc_id, 0, 0, len(text), text, 0, True, True)
