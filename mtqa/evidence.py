@@ -106,11 +106,13 @@ def acronyms_in(text: str) -> set[str]:
 
 @dataclass
 class DocumentContext:
-    """What the checks may know about the documents around a segment: the candidate's own text and
-    the reference documents' texts (casing habits, acronyms in use)."""
+    """What the checks may know about the documents around a segment: the candidate's own text, the
+    reference documents' texts (casing habits, acronyms in use), and whether the reference translates
+    the same source line by line (``--parallel``) rather than telling the same story its own way."""
 
     candidate_text: str
     reference_texts: Sequence[str] = ()
+    parallel: bool = False
 
     @cached_property
     def reference_acronyms(self) -> frozenset[str]:

@@ -94,13 +94,15 @@ def build_segments(
     encoder: SentenceEncoder,
     surprisals: Mapping[tuple[str, int], Sequence[WordScore]] | None = None,
     spacy_model: str = "spacy-en",
+    parallel: bool = False,
 ) -> list[Segment]:
-    """One segment per alignment unit, and one per content sentence that no unit holds."""
+    """One segment per alignment unit, and one per content sentence that no unit holds; ``parallel``:
+    the reference translates the candidates' source line by line."""
     reference_texts = [m.document.text for m in references.values()]
     plans: list[tuple[str, tuple[SentencePart, ...], str, str | None, DocumentContext]] = []
     for marked in candidates:
         doc_id = marked.document.doc_id
-        context = DocumentContext(marked.document.text, reference_texts)
+        context = DocumentContext(marked.document.text, reference_texts, parallel)
         by_id = marked.by_id
         held = set()
         for unit in units:
@@ -300,11 +302,13 @@ def find_errors(
     checks: Sequence[Check] | None = None,
     sources: Mapping[str, EvidenceSource] | None = None,
     surprisals: Mapping[tuple[str, int], Sequence[WordScore]] | None = None,
+    parallel: bool = False,
 ) -> list[ErrorSpan]:
     """Stage 6 for the pipeline: the error spans of every content sentence of the candidates. Units
     (aligned sentences) are compared with their reference; the other sentences get the checks and
-    sources that need no reference. With no units and no references, everything is reference-free."""
-    segments = build_segments(candidates, units, references, encoder, surprisals)
+    sources that need no reference. With no units and no references, everything is reference-free.
+    ``parallel``: the reference translates the candidates' source line by line (``--parallel``)."""
+    segments = build_segments(candidates, units, references, encoder, surprisals, parallel=parallel)
     return ErrorFinder(encoder, checks, sources).find(segments)
 
 
@@ -316,15 +320,18 @@ def segment_for(
     reference_documents: Sequence[str] = (),
     encoder: SentenceEncoder | None = None,
     doc_id: str = "text",
+    parallel: bool = False,
 ) -> Segment:
     """One sentence as a segment, outside the pipeline (to check a single sentence, or in tests).
 
     ``document`` is the candidate document the sentence comes from and ``reference_documents`` the
     reference texts (by default the sentence itself and its reference): the checks learn casing
-    habits and acronyms from them. Offsets into ``text`` are also document offsets.
+    habits and acronyms from them. ``parallel``: the reference translates the same source sentence.
+    Offsets into ``text`` are also document offsets.
     """
     context = DocumentContext(document if document is not None else text,
-                              tuple(reference_documents) or ((reference,) if reference is not None else ()))
+                              tuple(reference_documents) or ((reference,) if reference is not None else ()),
+                              parallel)
     texts = [text] + ([reference] if reference is not None else [])
     analyses = analyser().analyse(texts)
     alignment = None

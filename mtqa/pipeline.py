@@ -173,7 +173,7 @@ def assess(
         encoder = sentence_encoder(options.embedding_model, options.batch_size)
         references_by_id = {m.document.doc_id: m for m in marked_refs}
         spans = find_errors(marked_cands, units, references_by_id, encoder, enabled_checks(options.checks),
-                            surprisals=fluency.by_sentence())
+                            surprisals=fluency.by_sentence(), parallel=options.parallel)
         errors = aggregate.error_table(spans)
     primary = references[0].doc_id
     sentences = add_quality(

@@ -3,7 +3,7 @@ severity and an on/off switch (``AssessOptions.checks``, or a ``[checks]`` table
 
 from __future__ import annotations
 
-from . import acronyms, casing, grammar, numbers, order, punctuation, repetition, words  # noqa: F401 (registration)
+from . import acronyms, casing, forms, grammar, numbers, order, punctuation, repetition, words  # noqa: F401 (registration)
 from .registry import CHECKS, Check, Finding, check, enabled_checks, run_checks
 
 __all__ = ["CHECKS", "Check", "Finding", "check", "enabled_checks", "run_checks"]

@@ -34,9 +34,14 @@ class Check:
     needs_reference: bool = False
     minimum: str | None = None  # severity floor for errors sentence embeddings barely see
     default: bool = True  # enabled unless configuration says otherwise
+    # Runs only against a reference that translates the same source line by line (``--parallel``;
+    # implies needs_reference): an independently written reference may word things otherwise.
+    needs_parallel: bool = False
 
     def run(self, segment: Segment) -> list[Evidence]:
         if self.needs_reference and segment.alignment is None:
+            return []
+        if self.needs_parallel and not segment.context.parallel:
             return []
         return [
             Evidence(
@@ -52,7 +57,7 @@ CHECKS: dict[str, Check] = {}
 
 def check(
     name: str, category: str, severity: str, *, needs_reference: bool = False, minimum: str | None = None,
-    default: bool = True,
+    default: bool = True, needs_parallel: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check; the first paragraph of its docstring is its description."""
     if category not in CATEGORIES:
@@ -62,7 +67,8 @@ def check(
 
     def register(function: CheckFunction) -> CheckFunction:
         description = " ".join((function.__doc__ or name).strip().split("\n\n")[0].split())
-        CHECKS[name] = Check(name, category, severity, description, function, needs_reference, minimum, default)
+        CHECKS[name] = Check(name, category, severity, description, function, needs_reference or needs_parallel,
+                             minimum, default, needs_parallel)
         return function
 
     return register
