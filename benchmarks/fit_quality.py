@@ -55,8 +55,8 @@ FIT_DATA = {
     "reference": ("ted_zhen_mqm", "diabla_fren_judgements"),
     "reference_free": ("ted_zhen_mqm", "diabla_fren_judgements", "mlqe_ruen_da"),
 }
-# TED's MQM score (minus the error penalty: minor 1, major 5) at which a sentence's target reaches 0:
-# two major errors. Chosen by out-of-fold Pearson among 5, 10, 15, 25 and 50 (README, Quality score).
+# The error penalty (minor 1, major 5; TED's MQM score is minus it) at which a sentence's target reaches
+# 0: two major errors. Chosen by out-of-fold Pearson among 5, 10, 15, 25 and 50 (README, Quality score).
 MQM_FLOOR = 10
 TARGETS = {
     "ted_zhen_mqm": (f"clip(1 + mqm_score / {MQM_FLOOR}, 0, 1)", lambda t: np.clip(1 + t.mqm_score / MQM_FLOOR, 0, 1)),
