@@ -59,7 +59,9 @@ FIT_DATA = {
 # 0: two major errors. Chosen by out-of-fold Pearson among 5, 10, 15, 25 and 50 (README, Quality score).
 MQM_FLOOR = 10
 TARGETS = {
-    "ted_zhen_mqm": (f"clip(1 + mqm_score / {MQM_FLOOR}, 0, 1)", lambda t: np.clip(1 + t.mqm_score / MQM_FLOOR, 0, 1)),
+    "ted_zhen_mqm": (
+        f"clip(1 + mqm_score / {MQM_FLOOR}, 0, 1)", lambda t: np.clip(1 + t.mqm_score / MQM_FLOOR, 0, 1)
+    ),
     "diabla_fren_judgements": ("perfect 1, medium 0.5, poor 0", lambda t: t.human / 2),
     "mlqe_ruen_da": ("da_mean / 100", lambda t: t.da_mean / 100),
 }

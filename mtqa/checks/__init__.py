@@ -3,7 +3,9 @@ severity and an on/off switch (``AssessOptions.checks``, or a ``[checks]`` table
 
 from __future__ import annotations
 
-from . import acronyms, casing, forms, grammar, numbers, order, punctuation, repetition, words  # noqa: F401 (registration)
+from . import (  # noqa: F401 (registration)
+    acronyms, casing, forms, grammar, numbers, order, punctuation, repetition, words,
+)
 from .registry import CHECKS, Check, Finding, check, enabled_checks, run_checks
 
 __all__ = ["CHECKS", "Check", "Finding", "check", "enabled_checks", "run_checks"]

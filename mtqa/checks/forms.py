@@ -24,7 +24,7 @@ _INFLECTED = {"VERB", "AUX", "NOUN"}
 
 
 def _describe(morph, features: list[str]) -> str:
-    values = [_FEATURES[f].get(morph.get(f)[0], morph.get(f)[0]) for f in features if morph.get(f)]
+    values = [_FEATURES[f].get(value[0], value[0]) for f in features if (value := morph.get(f))]
     return ", ".join(values) or "no " + "/".join(f.lower() for f in features)
 
 
