@@ -18,7 +18,7 @@ from benchmarks.harness import Timing
 # advice to detokenise them would only be noise in the benchmark's output.
 logging.getLogger("sacrebleu").setLevel(logging.ERROR)
 
-MTQA_SCORES = ("quality", "semantic", "fluency", "chrf", "bleu", "ter", "mqm_penalty")
+MTQA_SCORES = ("quality", "semantic", "fluency", "chrf", "bleu", "ter", "mqm_penalty", "unexplained_bits")
 BASELINES = ("baseline_chrf", "baseline_bleu", "baseline_ter")
 
 
@@ -69,7 +69,8 @@ def score_judged(data: JudgedSegments, fluency_model: str = "smollm2") -> tuple[
     """The data set's table with mtqa's sentence scores and ``ref_text`` (its reference counterpart),
     the sacrebleu baselines and ``n_words`` beside."""
     sentences, mtqa_timing = assess_lines(data.references, data.systems, fluency_model)
-    columns = ["system", "line", "ref_text", *MTQA_SCORES]
+    # unexplained_bits is there only when a causal LM ran (not with the n-gram tier)
+    columns = ["system", "line", "ref_text", *(c for c in MTQA_SCORES if c in sentences)]
     scores = sentences.rename(columns={"doc_id": "system", "sent_id": "line"})[columns]
     table = data.table.merge(scores, on=["system", "line"], how="left", validate="one_to_one")
     baselines, baseline_timing = sacrebleu_scores(table.hypothesis.tolist(), table.reference.tolist())

@@ -30,6 +30,8 @@ DOCUMENT_COLUMNS = [
 ]
 SCORE_DECIMALS = 4
 UNIT_METRICS = ("chrf", "bleu", "ter", "semantic")
+# Metrics beyond the contract's: their sentence columns follow the contract columns, when they ran.
+EXTRA_UNIT_METRICS = ("unexplained_bits",)
 # documents.csv: a 95 % bootstrap interval of each of these follows the contract columns (mtqa/intervals.py).
 CI_SCORES = ("chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score")
 
@@ -77,7 +79,8 @@ def sentence_table(
                     **{name: values[name][unit] for name in values},
                 )
             rows.append(row)
-    table = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+    extra = [name for name in EXTRA_UNIT_METRICS if name in values]
+    table = pd.DataFrame(rows, columns=SENTENCE_COLUMNS + extra)
     if errors is not None:
         content = table.status != "boilerplate"
         keys = pd.MultiIndex.from_frame(table[["doc_id", "sent_id"]])
@@ -87,7 +90,7 @@ def sentence_table(
             grouped.penalty.sum().reindex(keys, fill_value=0).to_numpy()[content.to_numpy()]
         )
     table["n_errors"] = table["n_errors"].astype("Int64")
-    for column in ("align_score", *UNIT_METRICS, "fluency", "quality", "mqm_penalty"):
+    for column in ("align_score", *UNIT_METRICS, *extra, "fluency", "quality", "mqm_penalty"):
         table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
     return table
 

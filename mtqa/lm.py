@@ -107,47 +107,64 @@ class CausalLM(LanguageModel):
             f"|budget:{self.TOKEN_BUDGET}|step:{self.LENGTH_STEP}"
         )
 
-    def _pieces(self, text: str) -> list[tuple[list[int], list[tuple[int, int]]]]:
+    def _pieces(self, text: str, context: str | None = None) -> list[tuple[list[int], list[int], list[tuple[int, int]]]]:
+        """The text's token ids in windows, each as (unscored context ids, scored ids, offsets). A
+        context precedes the first window, cut from the left when the two do not fit together."""
         encoding = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         ids, offsets = encoding["input_ids"], [tuple(o) for o in encoding["offset_mapping"]]
-        return [(ids[i : i + self.window], offsets[i : i + self.window]) for i in range(0, len(ids), self.window)]
+        pieces = [([], ids[i : i + self.window], offsets[i : i + self.window]) for i in range(0, len(ids), self.window)]
+        if context and pieces:
+            room = self.window - len(pieces[0][1])
+            before = self.tokenizer(context, add_special_tokens=False)["input_ids"]
+            pieces[0] = (before[len(before) - room :] if room > 0 else [], *pieces[0][1:])
+        return pieces
 
     def _shape(self, n_tokens: int) -> tuple[int, int]:
         length = -(-(n_tokens + 1) // self.LENGTH_STEP) * self.LENGTH_STEP
         return max(1, min(self.max_rows, self.TOKEN_BUDGET // length)), length
 
-    def surprisals(self, texts: Sequence[str], *, progress: bool = False) -> list[list[TokenSurprisal]]:
+    def surprisals(
+        self, texts: Sequence[str], *, contexts: Sequence[str] | None = None, progress: bool = False
+    ) -> list[list[TokenSurprisal]]:
+        """Per-token surprisal of each text; with ``contexts``, each text is scored after its context
+        (whose own tokens are not scored): the bits the model needs for the text once it has read it."""
         import torch
 
-        pieces = [(t, piece) for t, text in enumerate(texts) for piece in self._pieces(text)]
+        if contexts is not None and len(contexts) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
+        pieces = [
+            (t, piece)
+            for t, text in enumerate(texts)
+            for piece in self._pieces(text, contexts[t] if contexts is not None else None)
+        ]
         # Pieces of one padded length share forward passes of one fixed shape.
         buckets: dict[tuple[int, int], list[int]] = {}
-        for p, (_, (ids, _)) in enumerate(pieces):
-            buckets.setdefault(self._shape(len(ids)), []).append(p)
+        for p, (_, (before, ids, _)) in enumerate(pieces):
+            buckets.setdefault(self._shape(len(before) + len(ids)), []).append(p)
         batches = [
             (shape, members[i : i + shape[0]])
             for shape, members in sorted(buckets.items(), key=lambda item: item[0][1])
             for i in range(0, len(members), shape[0])
         ]
         bits: dict[int, list[float]] = {}
-        for (rows, length), members in track(batches, "fluency", enabled=progress):
+        for (rows, length), members in track(batches, "fluency" if contexts is None else "given reference", enabled=progress):
             input_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
             mask = torch.zeros((rows, length), dtype=torch.long)
             input_ids[:, 0], mask[:, 0] = self.bos_id, 1  # unused rows: a lone BOS
             for row, p in enumerate(members):
-                ids = pieces[p][1][0]
-                input_ids[row, 1 : len(ids) + 1] = torch.tensor(ids)
-                mask[row, : len(ids) + 1] = 1
+                before, ids, _ = pieces[p][1]
+                input_ids[row, 1 : len(before) + len(ids) + 1] = torch.tensor(before + ids)
+                mask[row, : len(before) + len(ids) + 1] = 1
             with torch.inference_mode():
                 logits = self.model(input_ids=input_ids, attention_mask=mask).logits
                 log_probs = torch.log_softmax(logits.float(), dim=-1)
             for row, p in enumerate(members):
-                n = len(pieces[p][1][0])
-                targets = input_ids[row, 1 : n + 1]
-                picked = log_probs[row, torch.arange(n), targets]
+                before, ids, _ = pieces[p][1]
+                positions = torch.arange(len(before), len(before) + len(ids))
+                picked = log_probs[row, positions, input_ids[row, positions + 1]]
                 bits[p] = (-picked / LN2).tolist()
         result: list[list[TokenSurprisal]] = [[] for _ in texts]
-        for p, (t, (_, offsets)) in enumerate(pieces):
+        for p, (t, (_, _, offsets)) in enumerate(pieces):
             result[t].extend(TokenSurprisal(s, e, b) for (s, e), b in zip(offsets, bits[p]))
         return result
 
@@ -273,6 +290,12 @@ def _location(name_or_path: str) -> str | Path:
     if path.exists():
         return path
     return name_or_path  # a hub id
+
+
+def is_causal(name_or_path: str) -> bool:
+    """Whether :func:`language_model` gives a causal LM for this name (one that can read a context)."""
+    packaged = PACKAGED.get(name_or_path)
+    return packaged is None or packaged.kind == "causal-lm"
 
 
 @functools.cache

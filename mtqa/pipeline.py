@@ -20,7 +20,8 @@ from .find_errors import find_errors
 from .fluency import fluency_checks, fluency_scorer, score_documents
 from .reference_quality import reference_warnings
 from .load import Document, check_line_aligned, check_unique_ids, load_document
-from .metrics import REFERENCE_METRICS, SemanticSimilarity
+from .lm import is_causal
+from .metrics import REFERENCE_METRICS, Metric, SemanticSimilarity, UnexplainedBits
 from .models import sentence_encoder
 from .noncontent import MarkedDocument, NonContentConfig, mark_non_content
 from .progress import track
@@ -38,7 +39,8 @@ class AssessOptions:
     align_threshold: float = AlignParameters.skip_cost  # skip cost: the score a link must beat
     max_merge: int = AlignParameters.max_merge  # consecutive sentences a link may join on one side
     batch_size: int = 32
-    metrics: tuple[str, ...] = ("chrf", "bleu", "ter", "semantic")
+    # unexplained_bits needs a causal LM: with fluency_model "ngram" or "none" it is left out
+    metrics: tuple[str, ...] = ("chrf", "bleu", "ter", "semantic", "unexplained_bits")
     non_content_detectors: tuple[str, ...] | None = None  # None: all registered detectors
     bootstrap_resamples: int = 1000  # for the confidence intervals in documents.csv
     seed: int = 12345  # of every resampling: same seed, same intervals
@@ -112,13 +114,18 @@ def _align(
     )
 
 
-def _metrics(options: AssessOptions):
-    metrics = []
+def _metrics(options: AssessOptions, progress: bool) -> list[Metric]:
+    metrics: list[Metric] = []
     for name in options.metrics:
         cls = REFERENCE_METRICS[name]
-        metrics.append(
-            cls(options.embedding_model, options.batch_size) if cls is SemanticSimilarity else cls()
-        )
+        if cls is SemanticSimilarity:
+            metrics.append(SemanticSimilarity(options.embedding_model, options.batch_size))
+        elif cls is UnexplainedBits:
+            # The quality score then uses a variant fitted without it.
+            if options.fluency_model != "none" and is_causal(options.fluency_model):
+                metrics.append(UnexplainedBits(options.fluency_model, progress))
+        else:
+            metrics.append(cls())
     return metrics
 
 
@@ -161,7 +168,7 @@ def assess(
         for m in marked_cands
         for unit in build_units(alignments[m.document.doc_id], m.by_id, reference_sentences)
     ]
-    metrics = _metrics(options)
+    metrics = _metrics(options, progress)
     scores = score_units(units, metrics)
 
     fluency = score_documents(

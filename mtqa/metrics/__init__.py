@@ -5,9 +5,10 @@ from __future__ import annotations
 from .base import MeanMetric, Metric
 from .lexical import Bleu, ChrF, Ter
 from .semantic import SemanticSimilarity
+from .unexplained import UnexplainedBits
 
 REFERENCE_METRICS: dict[str, type[Metric]] = {
-    metric.name: metric for metric in (ChrF, Bleu, Ter, SemanticSimilarity)
+    metric.name: metric for metric in (ChrF, Bleu, Ter, SemanticSimilarity, UnexplainedBits)
 }
 
-__all__ = ["Metric", "MeanMetric", "REFERENCE_METRICS", "ChrF", "Bleu", "Ter", "SemanticSimilarity"]
+__all__ = ["Metric", "MeanMetric", "REFERENCE_METRICS", "ChrF", "Bleu", "Ter", "SemanticSimilarity", "UnexplainedBits"]
