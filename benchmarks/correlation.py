@@ -24,6 +24,7 @@ MTQA = (
     Score("quality", "quality", "mtqa"),
     Score("semantic", "semantic", "mtqa"),
     Score("fluency", "fluency", "mtqa"),
+    Score("unexplained_bits", "−unexplained_bits", "mtqa", -1),
     Score("mqm_penalty", "−mqm_penalty", "mtqa", -1),
 )
 BASELINES = (

@@ -107,12 +107,16 @@ class CausalLM(LanguageModel):
             f"|budget:{self.TOKEN_BUDGET}|step:{self.LENGTH_STEP}"
         )
 
-    def _pieces(self, text: str, context: str | None = None) -> list[tuple[list[int], list[int], list[tuple[int, int]]]]:
+    def _pieces(
+        self, text: str, context: str | None = None
+    ) -> list[tuple[list[int], list[int], list[tuple[int, int]]]]:
         """The text's token ids in windows, each as (unscored context ids, scored ids, offsets). A
         context precedes the first window, cut from the left when the two do not fit together."""
         encoding = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         ids, offsets = encoding["input_ids"], [tuple(o) for o in encoding["offset_mapping"]]
-        pieces = [([], ids[i : i + self.window], offsets[i : i + self.window]) for i in range(0, len(ids), self.window)]
+        pieces = [
+            ([], ids[i : i + self.window], offsets[i : i + self.window]) for i in range(0, len(ids), self.window)
+        ]
         if context and pieces:
             room = self.window - len(pieces[0][1])
             before = self.tokenizer(context, add_special_tokens=False)["input_ids"]
@@ -147,7 +151,8 @@ class CausalLM(LanguageModel):
             for i in range(0, len(members), shape[0])
         ]
         bits: dict[int, list[float]] = {}
-        for (rows, length), members in track(batches, "fluency" if contexts is None else "given reference", enabled=progress):
+        label = "fluency" if contexts is None else "after the reference"
+        for (rows, length), members in track(batches, label, enabled=progress):
             input_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
             mask = torch.zeros((rows, length), dtype=torch.long)
             input_ids[:, 0], mask[:, 0] = self.bos_id, 1  # unused rows: a lone BOS

@@ -68,3 +68,19 @@ def test_unexplained_bits_cost_little_for_what_the_reference_says():
     assert metric.corpus_score(stats) == pytest.approx(np.mean(stats))
     assert not metric.higher_is_better
     assert metric.signature().startswith("unexplained-bits|causal-lm:smollm2|")
+
+
+def test_a_context_changes_a_texts_bits_not_its_tokens():
+    """Scored after its reference, a translation keeps its own tokens and offsets and costs fewer bits;
+    a context longer than the model's window is cut from the left, never the text."""
+    lm = language_model("smollm2")
+    text, reference = HYPOTHESES[1], REFERENCES[1]
+    alone = lm.surprisals([text])[0]
+    after = lm.surprisals([text], contexts=[reference])[0]
+    long_context = lm.surprisals([text], contexts=[" ".join([reference] * 40)])[0]
+    spans = [(t.start, t.end) for t in alone]
+    assert [(t.start, t.end) for t in after] == spans == [(t.start, t.end) for t in long_context]
+    assert sum(t.surprisal for t in after) < sum(t.surprisal for t in alone)
+    assert all(np.isfinite(t.surprisal) for t in long_context)
+    with pytest.raises(ValueError, match="2 texts but 1 contexts"):
+        lm.surprisals(HYPOTHESES, contexts=REFERENCES[:1])

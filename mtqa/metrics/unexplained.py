@@ -36,7 +36,8 @@ class UnexplainedBits(MeanMetric):
         if not hypotheses:
             return np.zeros((0, 1))
         contexts = [BRIDGE.format(reference=reference) for reference in references]
-        tokens = language_model(self.model).surprisals(list(hypotheses), contexts=contexts, progress=self.progress)
+        lm = language_model(self.model)
+        tokens = lm.surprisals(list(hypotheses), contexts=contexts, progress=self.progress)
         return np.array([[sum(t.surprisal for t in sentence)] for sentence in tokens], dtype=float)
 
     def signature(self) -> str:
