@@ -20,8 +20,7 @@ from .find_errors import find_errors
 from .fluency import fluency_checks, fluency_scorer, score_documents
 from .reference_quality import reference_warnings
 from .load import Document, check_line_aligned, check_unique_ids, load_document
-from .lm import is_causal
-from .metrics import REFERENCE_METRICS, Metric, SemanticSimilarity, UnexplainedBits
+from .metrics import REFERENCE_METRICS, Metric
 from .models import sentence_encoder
 from .noncontent import MarkedDocument, NonContentConfig, mark_non_content
 from .progress import track
@@ -115,18 +114,8 @@ def _align(
 
 
 def _metrics(options: AssessOptions, progress: bool) -> list[Metric]:
-    metrics: list[Metric] = []
-    for name in options.metrics:
-        cls = REFERENCE_METRICS[name]
-        if cls is SemanticSimilarity:
-            metrics.append(SemanticSimilarity(options.embedding_model, options.batch_size))
-        elif cls is UnexplainedBits:
-            # The quality score then uses a variant fitted without it.
-            if options.fluency_model != "none" and is_causal(options.fluency_model):
-                metrics.append(UnexplainedBits(options.fluency_model, progress))
-        else:
-            metrics.append(cls())
-    return metrics
+    built = (REFERENCE_METRICS[name].for_run(options, progress) for name in options.metrics)
+    return [metric for metric in built if metric is not None]
 
 
 def assess(

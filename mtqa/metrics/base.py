@@ -4,14 +4,22 @@ sentence scores, corpus scores, bootstrap intervals and significance tests are a
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar, Sequence
+from typing import TYPE_CHECKING, ClassVar, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..pipeline import AssessOptions
 
 
 class Metric(ABC):
     name: ClassVar[str]
     higher_is_better: ClassVar[bool] = True
+
+    @classmethod
+    def for_run(cls, options: AssessOptions, progress: bool = False) -> Metric | None:
+        """The metric as a run with these options computes it; None when the run lacks what it needs."""
+        return cls()
 
     @abstractmethod
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:

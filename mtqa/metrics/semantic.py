@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from ..models import describe, sentence_encoder
 from .base import MeanMetric, check_pairs
+
+if TYPE_CHECKING:
+    from ..pipeline import AssessOptions
 
 
 class SemanticSimilarity(MeanMetric):
@@ -16,6 +19,10 @@ class SemanticSimilarity(MeanMetric):
     def __init__(self, model: str = "minilm", batch_size: int = 32) -> None:
         self.model = model
         self.batch_size = batch_size
+
+    @classmethod
+    def for_run(cls, options: AssessOptions, progress: bool = False) -> SemanticSimilarity:
+        return cls(options.embedding_model, options.batch_size)
 
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
         check_pairs(hypotheses, references)

@@ -11,12 +11,15 @@ is better. It needs a causal LM (the fluency stage's model); the n-gram tier can
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from ..lm import language_model
+from ..lm import is_causal, language_model
 from .base import MeanMetric, check_pairs
+
+if TYPE_CHECKING:
+    from ..pipeline import AssessOptions
 
 # The candidate starts on a line of its own, so that its tokens are those the fluency stage scores.
 # Among four bridges tried on TED zh→en MQM (README, Quality score), the wording mattered little.
@@ -30,6 +33,14 @@ class UnexplainedBits(MeanMetric):
     def __init__(self, model: str = "smollm2", progress: bool = False) -> None:
         self.model = model
         self.progress = progress
+
+    @classmethod
+    def for_run(cls, options: AssessOptions, progress: bool = False) -> UnexplainedBits | None:
+        """The run's fluency model, if it is a causal LM: with "ngram" or "none" the quality score uses
+        a variant fitted without this metric."""
+        if options.fluency_model == "none" or not is_causal(options.fluency_model):
+            return None
+        return cls(options.fluency_model, progress)
 
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
         check_pairs(hypotheses, references)
