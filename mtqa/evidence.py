@@ -146,6 +146,9 @@ class Segment:
     reference_analysis: Analysis | None = None
     alignment: WordAlignment | None = None
     surprisals: tuple[WordScore, ...] | None = None  # offsets into ``text``
+    # (start, end, bits) per word of ``text``: what the language model still needs for it after reading
+    # the reference (``mtqa.metrics.unexplained``); None without a reference or a causal LM
+    unexplained: tuple[tuple[int, int, float], ...] | None = None
 
     @classmethod
     def of_sentence(

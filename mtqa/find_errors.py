@@ -3,7 +3,8 @@ them, why, and a suggestion where one exists.
 
 Evidence sources are functions ``Segment -> list[Evidence]`` (:mod:`mtqa.evidence`): the reference
 comparison (:mod:`mtqa.reference_evidence`), the QA checks (:mod:`mtqa.checks`), the language
-model's runs of surprising words (:mod:`mtqa.lm_evidence`), and any other source given to
+model's runs of surprising words and the words a parallel reference leaves unexplained
+(:mod:`mtqa.lm_evidence`), and any other source given to
 :class:`ErrorFinder`. Evidence that covers the same characters of a sentence merges into one error
 carrying all its explanations.
 
@@ -17,13 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .checks import Check, enabled_checks, run_checks
 from .evidence import (
     SEVERITIES, DocumentContext, Evidence, EvidenceSource, Segment, SentencePart, WordScore,
 )
-from .lm_evidence import DETECTOR as LANGUAGE_MODEL, language_model_evidence
+from .lm_evidence import DETECTOR as LANGUAGE_MODEL, UNEXPLAINED, language_model_evidence, unexplained_evidence
 from .models import SentenceEncoder, sentence_encoder
 from .noncontent import MarkedDocument
 from .reference_evidence import reference_evidence
@@ -38,6 +39,8 @@ from .tokens import align_analyses, analyser
 MAJOR_SHIFT = 0.02
 CRITICAL_SHIFT = 0.15
 OMISSION = "accuracy/omission"
+# (hypotheses, references) -> (start, end, bits) per word of each hypothesis after its reference
+WordsAfterReference = Callable[[Sequence[str], Sequence[str]], list[list[tuple[int, int, float]]]]
 # When evidence of several categories covers one error, the first of this order names it.
 # A word-order error ranks above an addition: both words are there, only misplaced ("the group
 # jihadist islamic State" has one word the reference lacks, but its fault is the order).
@@ -95,9 +98,11 @@ def build_segments(
     surprisals: Mapping[tuple[str, int], Sequence[WordScore]] | None = None,
     spacy_model: str = "spacy-en",
     parallel: bool = False,
+    words_after_reference: WordsAfterReference | None = None,
 ) -> list[Segment]:
     """One segment per alignment unit, and one per content sentence that no unit holds; ``parallel``:
-    the reference translates the candidates' source line by line."""
+    the reference translates the candidates' source line by line. ``words_after_reference`` gives the
+    aligned segments' per-word bits after their reference (``UnexplainedBits.words``)."""
     reference_texts = [m.document.text for m in references.values()]
     plans: list[tuple[str, tuple[SentencePart, ...], str, str | None, DocumentContext]] = []
     for marked in candidates:
@@ -118,6 +123,10 @@ def build_segments(
     analyses = dict(zip(texts, analyser(spacy_model).analyse(texts)))
     aligned_texts = list(dict.fromkeys(t for p in plans if p[3] is not None for t in (p[2], p[3])))
     pieces = dict(zip(aligned_texts, encoder.token_embeddings(aligned_texts)))
+    pairs = list(dict.fromkeys((p[2], p[3]) for p in plans if p[3] is not None))
+    unexplained = {}
+    if words_after_reference is not None and pairs:
+        unexplained = dict(zip(pairs, words_after_reference([h for h, _ in pairs], [r for _, r in pairs])))
     segments = []
     for doc_id, parts, text, reference, context in plans:
         alignment = None
@@ -127,6 +136,7 @@ def build_segments(
             doc_id=doc_id, text=text, parts=parts, analysis=analyses[text], context=context,
             reference=reference, reference_analysis=analyses[reference] if reference is not None else None,
             alignment=alignment, surprisals=_shifted_scores(parts, surprisals, doc_id),
+            unexplained=tuple(unexplained[(text, reference)]) if (text, reference) in unexplained else None,
         ))
     return segments
 
@@ -221,6 +231,7 @@ class ErrorFinder:
             "reference": reference_evidence,
             "checks": lambda segment: run_checks(segment, chosen),
             LANGUAGE_MODEL: language_model_evidence,
+            UNEXPLAINED: unexplained_evidence,
             **(sources or {}),
         }
 
@@ -303,12 +314,14 @@ def find_errors(
     sources: Mapping[str, EvidenceSource] | None = None,
     surprisals: Mapping[tuple[str, int], Sequence[WordScore]] | None = None,
     parallel: bool = False,
+    words_after_reference: WordsAfterReference | None = None,
 ) -> list[ErrorSpan]:
     """Stage 6 for the pipeline: the error spans of every content sentence of the candidates. Units
     (aligned sentences) are compared with their reference; the other sentences get the checks and
     sources that need no reference. With no units and no references, everything is reference-free.
     ``parallel``: the reference translates the candidates' source line by line (``--parallel``)."""
-    segments = build_segments(candidates, units, references, encoder, surprisals, parallel=parallel)
+    segments = build_segments(candidates, units, references, encoder, surprisals, parallel=parallel,
+                              words_after_reference=words_after_reference)
     return ErrorFinder(encoder, checks, sources).find(segments)
 
 

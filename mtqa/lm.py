@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -65,6 +66,9 @@ class CausalLM(LanguageModel):
     TOKEN_BUDGET = 256  # tokens per forward pass: rows = budget // padded length, at most max_rows
     LENGTH_STEP = 16  # sequence lengths are padded up to a multiple of this
     MAX_WINDOW = 512  # longer texts are scored in consecutive windows, each after the start token
+    # Scored (context, text) pairs kept for reuse: the unexplained-bits metric and the error finder
+    # ask for the same candidates after the same references, and the second asking costs nothing.
+    MEMO_SIZE = 20_000
 
     def __init__(
         self,
@@ -100,6 +104,7 @@ class CausalLM(LanguageModel):
         self.pad_id = _first_defined(self.tokenizer.pad_token_id, self.tokenizer.eos_token_id, self.bos_id)
         max_positions = getattr(config, "max_position_embeddings", None) or self.MAX_WINDOW
         self.window = min(self.MAX_WINDOW, max_positions) - 1
+        self._memo: OrderedDict[tuple[str | None, str], tuple[TokenSurprisal, ...]] = OrderedDict()
 
     def signature(self) -> str:
         return (
@@ -132,15 +137,23 @@ class CausalLM(LanguageModel):
     ) -> list[list[TokenSurprisal]]:
         """Per-token surprisal of each text; with ``contexts``, each text is scored after its context
         (whose own tokens are not scored): the bits the model needs for the text once it has read it."""
-        import torch
-
         if contexts is not None and len(contexts) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
-        pieces = [
-            (t, piece)
-            for t, text in enumerate(texts)
-            for piece in self._pieces(text, contexts[t] if contexts is not None else None)
-        ]
+        keys = [(contexts[t] if contexts is not None else None, text) for t, text in enumerate(texts)]
+        found = {key: self._memo[key] for key in dict.fromkeys(keys) if key in self._memo}
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        found.update(zip(missing, map(tuple, self._score(missing, progress))))
+        for key, tokens in found.items():  # most recently asked last: the oldest are forgotten first
+            self._memo[key] = tokens
+            self._memo.move_to_end(key)
+        while len(self._memo) > self.MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return [list(found[key]) for key in keys]
+
+    def _score(self, keys: Sequence[tuple[str | None, str]], progress: bool) -> list[list[TokenSurprisal]]:
+        import torch
+
+        pieces = [(t, piece) for t, (context, text) in enumerate(keys) for piece in self._pieces(text, context)]
         # Pieces of one padded length share forward passes of one fixed shape.
         buckets: dict[tuple[int, int], list[int]] = {}
         for p, (_, (before, ids, _)) in enumerate(pieces):
@@ -151,7 +164,7 @@ class CausalLM(LanguageModel):
             for i in range(0, len(members), shape[0])
         ]
         bits: dict[int, list[float]] = {}
-        label = "fluency" if contexts is None else "after the reference"
+        label = "after the reference" if any(context is not None for context, _ in keys) else "fluency"
         for (rows, length), members in track(batches, label, enabled=progress):
             input_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
             mask = torch.zeros((rows, length), dtype=torch.long)
@@ -168,7 +181,7 @@ class CausalLM(LanguageModel):
                 positions = torch.arange(len(before), len(before) + len(ids))
                 picked = log_probs[row, positions, input_ids[row, positions + 1]]
                 bits[p] = (-picked / LN2).tolist()
-        result: list[list[TokenSurprisal]] = [[] for _ in texts]
+        result: list[list[TokenSurprisal]] = [[] for _ in keys]
         for p, (t, (_, _, offsets)) in enumerate(pieces):
             result[t].extend(TokenSurprisal(s, e, b) for (s, e), b in zip(offsets, bits[p]))
         return result

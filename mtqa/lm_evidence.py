@@ -1,4 +1,5 @@
-"""Language-model evidence for stage 6: runs of words far more surprising than they should be.
+"""Language-model evidence for stage 6: runs of words far more surprising than they should be, and
+words that the reference leaves unexplained.
 
 The fluency stage (:mod:`mtqa.fluency`) gives every word its *excess*: its surprisal under the
 language model minus what its rarity, position and capitalisation explain, and zero for a name or a
@@ -6,6 +7,11 @@ number. One surprising word is common in good English (a rare term, a headline's
 English shows as a *run* of them: "has refused to how one this information" costs 12.9, 13.3 and
 9.6 bits more than expected in a row. A run is flagged as fluency/grammar; where the reference
 comparison covers the same words the merge names it a mistranslation.
+
+With a parallel reference the model also reads the reference first (``mtqa.metrics.unexplained``):
+a word it still cannot predict after that is one the reference does not account for. "The Pentagon
+has refused to how one this information" after "the Pentagon refused to comment on this information"
+needs 13 bits for "how" and 10 for "one"; a faithful paraphrase's words need a few bits each.
 
 Thresholds were chosen on development data (French DEMETR pairs whose damage is grammatical: word
 swap, part-of-speech shift, function word, removed verb/subject/noun, case, removed conjunction; 30
@@ -18,6 +24,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .evidence import Evidence, Segment, WordScore
+from .fluency import word_spans
 
 # A word belongs to a run from this much excess (bits); one ordinary word inside a run may fall
 # below it ("not of mortal remains repatriated": "mortal" is expected once "not of" has derailed).
@@ -27,6 +34,11 @@ GAP_WORDS = 1
 MIN_HIGH_WORDS = 2
 RUN_BITS = 20.0
 DETECTOR = "language-model"
+# A word that needs this many bits after the reference is unexplained by it. Chosen on the even
+# segments of WMT21 TED zh→en MQM (benchmarks/error_spans.py; 6, 8, 10 and 12 bits tried, with the
+# reference comparison's paraphrase veto at 0, 4, 6, 8 and 10 bits: mtqa.reference_evidence).
+UNEXPLAINED_BITS = 8.0
+UNEXPLAINED = "language-model-after-reference"
 
 
 def _is_word(score: WordScore) -> bool:
@@ -80,4 +92,40 @@ def language_model_evidence(segment: Segment) -> list[Evidence]:
                 run[0].start, run[-1].end, "fluency/grammar", DETECTOR,
                 f"the language model finds these {len(run)} words {bits:.0f} bits more surprising than expected",
             ))
+    return evidence
+
+
+def _word_runs(segment: Segment, threshold: float) -> list[list[tuple[int, int, float]]]:
+    """Consecutive words of the segment that cost at least ``threshold`` bits after the reference; a
+    punctuation mark or a cheaper word ends a run."""
+    runs: list[list[tuple[int, int, float]]] = []
+    current: list[tuple[int, int, float]] = []
+    for start, end, bits in segment.unexplained or ():
+        word = segment.text[start:end]
+        if any(c.isalnum() for c in word) and bits >= threshold:
+            current.append((start, end, bits))
+        elif current:
+            runs.append(current)
+            current = []
+    return runs + [current] if current else runs
+
+
+def unexplained_evidence(segment: Segment) -> list[Evidence]:
+    """Evidence source: runs of words the language model cannot predict even after reading a parallel
+    reference. Words the reference lacks make it a mistranslation; words it has, put where the
+    reference does not lead the model to expect them, a grammar error. A comparable reference tells
+    the story its own way, so most of its candidates' words are unexplained: nothing is claimed."""
+    if segment.unexplained is None or segment.reference is None or not segment.context.parallel:
+        return []
+    reference_words = {segment.reference[a:b].lower() for a, b in word_spans(segment.reference)}
+    evidence = []
+    for run in _word_runs(segment, UNEXPLAINED_BITS):
+        start, end = run[0][0], run[-1][1]
+        absent = any(segment.text[a:b].lower() not in reference_words for a, b, _ in run)
+        bits = sum(b for _, _, b in run)
+        evidence.append(Evidence(
+            start, end, "accuracy/mistranslation" if absent else "fluency/grammar", UNEXPLAINED,
+            f"after reading the reference, the language model still needs {bits:.0f} bits for "
+            f"'{segment.text[start:end]}'",
+        ))
     return evidence

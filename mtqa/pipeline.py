@@ -21,6 +21,7 @@ from .fluency import fluency_checks, fluency_scorer, score_documents
 from .reference_quality import reference_warnings
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, Metric
+from .metrics.unexplained import UnexplainedBits
 from .models import sentence_encoder
 from .noncontent import MarkedDocument, NonContentConfig, mark_non_content
 from .progress import track
@@ -168,8 +169,10 @@ def assess(
     if options.find_errors:
         encoder = sentence_encoder(options.embedding_model, options.batch_size)
         references_by_id = {m.document.doc_id: m for m in marked_refs}
+        after_reference = UnexplainedBits.for_run(options, progress)  # the metric's pairs, remembered
         spans = find_errors(marked_cands, units, references_by_id, encoder, enabled_checks(options.checks),
-                            surprisals=fluency.by_sentence(), parallel=options.parallel)
+                            surprisals=fluency.by_sentence(), parallel=options.parallel,
+                            words_after_reference=after_reference.words if after_reference else None)
         errors = aggregate.error_table(spans)
     primary = references[0].doc_id
     sentences = add_quality(

@@ -29,6 +29,11 @@ ORDER_DISTANCE = 3  # crossing counterparts at most this many words apart on bot
 AMBIGUOUS = 0.02  # another counterpart this close to the best makes a match ambiguous
 _CORE_ARGUMENTS = {"nsubj", "nsubjpass", "csubj", "dobj", "obj", "attr", "agent", "dative"}
 DETECTOR = "reference"
+# Unmatched or reordered candidate words that the language model predicts after reading the
+# reference, each for fewer bits than this, are a paraphrase, not an error: their claim is dropped.
+# On WMT21 TED zh→en MQM such claims are right no more often than a word picked at random (11 % of
+# their characters against 12 %); chosen with the unexplained-word threshold (mtqa.lm_evidence).
+EXPLAINED_BITS = 4.0
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,8 @@ def _word_order(segment: Segment, alignment: WordAlignment) -> list[Evidence]:
             if _clause_level(doc[words[i].token], doc[words[k].token]):
                 continue  # a verb and its subject or object: active/passive, relative clauses
             start, end = words[i].start, words[k].end
+            if _explained(segment, start, end):
+                continue  # "the speed of light" for "light speed": an order the reference leads to
             ref_text = _quote(alignment.reference.text, alignment.reference.words, jk, ji)
             # The reference's words are a fix only when they are a reordering of the span's words.
             span_keys = sorted(w.key for w in words[i: k + 1])
@@ -163,6 +170,16 @@ def _phrase(segment: Segment, start: int, end: int) -> tuple[int, int]:
     return low, high
 
 
+def _explained(segment: Segment, start: int, end: int) -> bool:
+    """Every word of [start, end) costs the language model fewer than EXPLAINED_BITS after reading the
+    reference (False when the run has no such measurement)."""
+    if segment.unexplained is None:
+        return False
+    inside = [bits for a, b, bits in segment.unexplained
+              if a < end and start < b and any(c.isalnum() for c in segment.text[a:b])]
+    return bool(inside) and max(inside) < EXPLAINED_BITS
+
+
 def reference_evidence(segment: Segment) -> list[Evidence]:
     """The segment compared with its reference word by word (nothing for a segment without one)."""
     alignment = segment.alignment
@@ -180,6 +197,10 @@ def reference_evidence(segment: Segment) -> list[Evidence]:
         start, end = cand_words[run.first].start, cand_words[run.last].end
         span = text[start:end]
         counterpart = _counterpart(alignment, run, unmatched_ref)
+        if _explained(segment, start, end):
+            if counterpart is not None:  # the paraphrase renders its counterpart: no omission either
+                consumed[counterpart[0]: counterpart[1] + 1] = True
+            continue
         if counterpart is None:
             evidence.append(Evidence(start, end, "accuracy/addition", DETECTOR,
                                      f"'{span}' has no counterpart in the reference", repair=""))

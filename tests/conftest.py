@@ -29,6 +29,20 @@ def seeds_result():
     return mtqa.assess(REFERENCE, CANDIDATES)
 
 
+@pytest.fixture
+def forgetful_lm(monkeypatch):
+    """SmolLM2 with its memory of scored texts switched off for one test: every call computes afresh,
+    as batch-invariance tests need (a remembered result would be compared with itself)."""
+    from collections import OrderedDict
+
+    from mtqa.lm import language_model
+
+    lm = language_model("smollm2")
+    monkeypatch.setattr(lm, "_memo", OrderedDict())
+    monkeypatch.setattr(lm, "MEMO_SIZE", 0)
+    return lm
+
+
 def sentence_containing(table, doc_id: str, fragment: str):
     rows = table[(table.doc_id == doc_id) & table.text.str.contains(fragment, regex=False)]
     assert len(rows) == 1, f"{fragment!r} found in {len(rows)} sentences of {doc_id}"

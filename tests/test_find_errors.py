@@ -8,15 +8,16 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 import pytest
-from conftest import DATA, FRENCH, NYT, REFERENCE, RUSSIAN, sentence_containing
+from conftest import DATA, FRENCH, NYT, REFERENCE, RUSSIAN, TED, sentence_containing
 
 import mtqa
 from mtqa.aggregate import ERROR_COLUMNS, mqm_score
 from mtqa.evidence import PENALTY, Evidence
 from mtqa.find_errors import ErrorFinder, build_segments, find_errors, segment_for
 from mtqa.fluency import fluency_scorer
-from mtqa.lm_evidence import language_model_evidence
-from mtqa.load import load_document
+from mtqa.lm_evidence import language_model_evidence, unexplained_evidence
+from mtqa.metrics.unexplained import UnexplainedBits
+from mtqa.load import document_from_text, load_document
 from mtqa.models import sentence_encoder
 from mtqa.noncontent import mark_non_content, MarkedDocument
 from mtqa.score import Unit
@@ -311,3 +312,63 @@ def test_a_dropped_adverb_of_frequency_or_a_dropped_negation_is_an_omission():
     reference = "It would be in vain to claim that acts of justice are not divided among these three groups."
     damaged = "It would be vain to claim that the acts of justice are distributed among these three groups."
     assert any("'not divided'" in s.explanation for s in finder.find([segment_for(damaged, reference)]))
+
+
+def ted_line(name, line):
+    """Line ``line`` (1-based) of a WMT21 TED zh→en file in tests/data/ted_zhen."""
+    return (DATA / "ted_zhen" / f"{name}.txt").read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+def segment_after_reference(text, reference, parallel=True):
+    """A sentence as a segment carrying SmolLM2's per-word bits after its reference, as the pipeline
+    gives them (the unexplained-bits metric's words)."""
+    (words,) = UnexplainedBits().words([text], [reference])
+    return replace(segment_for(text, reference, parallel=parallel), unexplained=tuple(words))
+
+
+def test_a_paraphrase_the_language_model_predicts_from_the_reference_is_no_error():
+    """TED line 62: "at the speed of light" for "at light speed" reverses the reference's order, but
+    after reading the reference the language model needs under 4 bits for each of its words: a
+    paraphrase, not a word-order error (the MQM raters mark nothing here). "travel through" for
+    "spread in" costs more and keeps its mistranslation claim."""
+    text, reference = ted_line("DIDI-NLP", 62), ted_line("reference", 62)
+    finder = ErrorFinder(sentence_encoder())
+    without = [s.text for s in finder.find([segment_for(text, reference, parallel=True)])]
+    with_bits = [s.text for s in finder.find([segment_after_reference(text, reference)])]
+    assert "speed of light" in without and "travel through" in without
+    assert "speed of light" not in with_bits and "travel through" in with_bits
+
+
+def test_a_word_the_reference_leaves_unexplained_is_a_mistranslation():
+    """TED line 407: the MQM raters mark "summarized from others" (for "with summaries by others") as
+    a mistranslation; the language model, having read the reference, still needs over 8 bits for
+    "summarized", a word the reference does not have."""
+    text, reference = ted_line("DIDI-NLP", 407), ted_line("reference", 407)
+    evidence = unexplained_evidence(segment_after_reference(text, reference))
+    assert [(text[e.start:e.end], e.category, e.detector) for e in evidence] == [
+        ("summarized", "accuracy/mistranslation", "language-model-after-reference")]
+    assert "bits" in evidence[0].explanation
+    spans = ErrorFinder(sentence_encoder()).find([segment_after_reference(text, reference)])
+    assert any("summarized" in s.text and "language-model-after-reference" in s.detector for s in spans)
+
+
+def test_a_comparable_reference_explains_too_little_to_claim_unexplained_words():
+    """Seed 000 against its counterpart in the native article 002: the two tell the story in their
+    own words, so the words the model cannot predict are no evidence of an error."""
+    text = "Asked by AFP, the Pentagon has refused to how one this information."
+    reference = "The Pentagon said it had no information to provide concerning a resumption when contacted by AFP."
+    assert unexplained_evidence(segment_after_reference(text, reference, parallel=False)) == []
+    assert unexplained_evidence(segment_after_reference(text, reference, parallel=True)) != []
+
+
+def test_the_pipeline_gives_stage_6_the_words_after_the_reference(ted_result):
+    detectors = {d for cell in ted_result.errors.detector for d in cell.split(";")}
+    assert "language-model-after-reference" in detectors
+    # The n-gram tier reads no reference: the same lines draw no such claim.
+    lines = [ted_line(name, line) for name in ("reference", "DIDI-NLP") for line in range(400, 420)]
+    reference, candidate = ("\n".join(lines[i:i + 20]) + "\n" for i in (0, 20))
+    with_ngram = mtqa.assess(document_from_text(reference, "reference", "reference"),
+                             [document_from_text(candidate, "candidate", "DIDI-NLP")],
+                             parallel=True, fluency_model="ngram")
+    assert not with_ngram.errors.empty
+    assert not with_ngram.errors.detector.str.contains("after-reference").any()

