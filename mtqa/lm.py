@@ -142,7 +142,8 @@ class CausalLM(LanguageModel):
         keys = [(contexts[t] if contexts is not None else None, text) for t, text in enumerate(texts)]
         found = {key: self._memo[key] for key in dict.fromkeys(keys) if key in self._memo}
         missing = [key for key in dict.fromkeys(keys) if key not in found]
-        found.update(zip(missing, map(tuple, self._score(missing, progress))))
+        if missing:
+            found.update(zip(missing, map(tuple, self._score(missing, progress))))
         for key, tokens in found.items():  # most recently asked last: the oldest are forgotten first
             self._memo[key] = tokens
             self._memo.move_to_end(key)
