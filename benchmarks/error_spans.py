@@ -130,9 +130,8 @@ def mqm() -> None:
     elapsed = time.perf_counter() - started
     families = ["accuracy", "fluency", "style", "terminology"]
     totals: dict[str, Counter] = {name: Counter() for name in ["mtqa", "absent-word", "every-char"]}
-    # The language model's thresholds in stage 6 were chosen on the even segments: the odd ones are
-    # held out (mtqa.lm_evidence, mtqa.reference_evidence).
-    held_out: dict[str, Counter] = {name: Counter() for name in ["mtqa", "absent-word"]}
+    # A split half: whether a finding holds on both halves of the segments.
+    odd_half: dict[str, Counter] = {name: Counter() for name in ["mtqa", "absent-word"]}
     per_family = {f: Counter() for f in families}
     for system in systems:
         sentences = result.sentences[result.sentences.doc_id == system].set_index("sent_id")
@@ -148,8 +147,8 @@ def mqm() -> None:
             for name, spans in (("mtqa", predicted), ("absent-word", absent), ("every-char", [(0, len(hypothesis))])):
                 chars = _char_set(hypothesis, spans)
                 totals[name].update(tp=len(chars & gold), pred=len(chars), gold=len(gold))
-                if name in held_out and row["seg_id"] % 2 == 1:
-                    held_out[name].update(tp=len(chars & gold), pred=len(chars), gold=len(gold))
+                if name in odd_half and row["seg_id"] % 2 == 1:
+                    odd_half[name].update(tp=len(chars & gold), pred=len(chars), gold=len(gold))
             for family in families:
                 gold_f = _char_set(hypothesis, [(e["start"], e["end"]) for e in row["errors"] if _family(e["category"]) == family])
                 pred_f = _char_set(hypothesis, [(a + shift, b + shift) for a, b, c in zip(mine.start, mine.end, mine.category)
@@ -163,9 +162,9 @@ def mqm() -> None:
         p, r, f = _prf(c["tp"], c["pred"], c["gold"])
         label = {"mtqa": "mtqa", "absent-word": "baseline absent-word", "every-char": "baseline every-char"}[name]
         print(f"{label:22}{p:7.3f}{r:7.3f}{f:7.3f}")
-    for name, c in held_out.items():
+    for name, c in odd_half.items():
         p, r, f = _prf(c["tp"], c["pred"], c["gold"])
-        print(f"  odd segments only (held out from stage 6's threshold choice), {name}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        print(f"  odd segment numbers only, {name}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
     print("per category family (mtqa's spans of that family vs gold spans of that family; baseline: absent-word)")
     for family, c in per_family.items():
         p, r, f = _prf(c["tp"], c["pred"], c["gold"])
