@@ -66,8 +66,9 @@ class CausalLM(LanguageModel):
     TOKEN_BUDGET = 256  # tokens per forward pass: rows = budget // padded length, at most max_rows
     LENGTH_STEP = 16  # sequence lengths are padded up to a multiple of this
     MAX_WINDOW = 512  # longer texts are scored in consecutive windows, each after the start token
-    # Scored (context, text) pairs kept for reuse: the unexplained-bits metric and the error finder
-    # ask for the same candidates after the same references, and the second asking costs nothing.
+    # Texts scored after a context, kept for reuse: the unexplained-bits metric and the error finder
+    # ask for the same candidates after the same references, and the second asking costs nothing
+    # (beyond this many pairs, the oldest are scored again). Texts scored alone are not kept.
     MEMO_SIZE = 20_000
 
     def __init__(
@@ -104,7 +105,7 @@ class CausalLM(LanguageModel):
         self.pad_id = _first_defined(self.tokenizer.pad_token_id, self.tokenizer.eos_token_id, self.bos_id)
         max_positions = getattr(config, "max_position_embeddings", None) or self.MAX_WINDOW
         self.window = min(self.MAX_WINDOW, max_positions) - 1
-        self._memo: OrderedDict[tuple[str | None, str], tuple[TokenSurprisal, ...]] = OrderedDict()
+        self._memo: OrderedDict[tuple[str, str], tuple[TokenSurprisal, ...]] = OrderedDict()
 
     def signature(self) -> str:
         return (
@@ -139,7 +140,9 @@ class CausalLM(LanguageModel):
         (whose own tokens are not scored): the bits the model needs for the text once it has read it."""
         if contexts is not None and len(contexts) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
-        keys = [(contexts[t] if contexts is not None else None, text) for t, text in enumerate(texts)]
+        if contexts is None:
+            return self._score([(None, text) for text in texts], progress)
+        keys = list(zip(contexts, texts))
         found = {key: self._memo[key] for key in dict.fromkeys(keys) if key in self._memo}
         missing = [key for key in dict.fromkeys(keys) if key not in found]
         if missing:

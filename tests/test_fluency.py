@@ -198,9 +198,9 @@ def test_run_json_records_the_language_model(seeds_result):
 # --- determinism ---------------------------------------------------------------------------------
 
 
-def test_results_are_identical_however_sentences_are_batched(seeds_result, forgetful_lm):
+def test_results_are_identical_however_sentences_are_batched(seeds_result):
     texts = [s.text for doc_id in (REFERENCE.stem, FRENCH.stem) for s in seeds_result.marked[doc_id].content]
-    lm = forgetful_lm
+    lm = language_model("smollm2")
     together = lm.surprisals(texts)
     one_by_one = [lm.surprisals([t])[0] for t in texts]
     reversed_order = lm.surprisals(texts[::-1])[::-1]

@@ -88,7 +88,8 @@ def test_a_context_changes_a_texts_bits_not_its_tokens():
 
 def test_pairs_already_scored_are_remembered_not_recomputed(monkeypatch):
     """The metric and stage 6 ask for the same candidates after the same references: the second
-    asking runs no forward pass. The memory is bounded: the oldest pairs are forgotten first."""
+    asking runs no forward pass. The memory is bounded (the oldest pairs are forgotten first) and holds
+    only texts scored after a context."""
     lm = language_model("smollm2")
     first = lm.surprisals(HYPOTHESES, contexts=REFERENCES)
     metric = UnexplainedBits()
@@ -104,5 +105,7 @@ def test_pairs_already_scored_are_remembered_not_recomputed(monkeypatch):
     assert [HYPOTHESES[0][a:b] for a, b, _ in words[0][:2]] == ["Asked", "by"]
     monkeypatch.undo()
     monkeypatch.setattr(lm, "MEMO_SIZE", 1)
-    lm.surprisals(HYPOTHESES[:1])
-    assert list(lm._memo) == [(None, HYPOTHESES[0])]
+    lm.surprisals(HYPOTHESES, contexts=REFERENCES)
+    assert list(lm._memo) == [(REFERENCES[1], HYPOTHESES[1])]
+    lm.surprisals(HYPOTHESES[:1])  # a text scored alone is not kept
+    assert list(lm._memo) == [(REFERENCES[1], HYPOTHESES[1])]
