@@ -42,9 +42,14 @@ class _Run:
     last: int
 
 
+def _inner_hyphen(token: Token) -> bool:
+    """The hyphen inside a word ("self-proclaimed"), which spaCy makes a token of its own."""
+    return token.text == "-" and token.i > 0 and not token.doc[token.i - 1].whitespace_ and not token.whitespace_
+
+
 def _runs(unmatched: np.ndarray, analysis: Analysis) -> list[_Run]:
-    """Runs of unmatched words, bridging one matched function word ("refused [to] how one") but not
-    punctuation, and holding at least one content word."""
+    """Runs of unmatched words, bridging one matched function word ("refused [to] how one") and the
+    hyphen inside a word, but not punctuation, and holding at least one content word."""
     words, doc = analysis.words, analysis.doc
     runs: list[list[int]] = []
     for index, flag in enumerate(unmatched):
@@ -53,7 +58,7 @@ def _runs(unmatched: np.ndarray, analysis: Analysis) -> list[_Run]:
         if runs:
             last = runs[-1][-1]
             gap = index - last
-            punctuated = any(t.is_punct for t in doc[words[last].token + 1: words[index].token])
+            punctuated = any(t.is_punct and not _inner_hyphen(t) for t in doc[words[last].token + 1: words[index].token])
             if not punctuated and (gap == 1 or (gap == 2 and not words[index - 1].content)):
                 runs[-1].append(index)
                 continue

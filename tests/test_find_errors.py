@@ -372,3 +372,10 @@ def test_the_pipeline_gives_stage_6_the_words_after_the_reference(ted_result):
                              parallel=True, fluency_model="ngram")
     assert not with_ngram.errors.empty
     assert not with_ngram.errors.detector.str.contains("after-reference").any()
+
+
+def test_a_span_does_not_cut_a_hyphenated_word_in_two(seeds_result):
+    """spaCy makes the hyphen of "10-day" a token of its own; the span runs through it."""
+    for doc_id, word in ((NYT.stem, "10-day"), (RUSSIAN.stem, "self-proclaimed")):
+        hits = error_covering(seeds_result, doc_id, word)
+        assert len(hits) == 1 and word in hits.iloc[0].text
