@@ -165,3 +165,8 @@ class Segment:
 
 
 EvidenceSource = Callable[[Segment], list[Evidence]]
+
+
+def is_word(text: str) -> bool:
+    """A word rather than a punctuation mark: it holds a letter or a digit."""
+    return any(c.isalnum() for c in text)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .evidence import Evidence, Segment, WordScore
+from .evidence import Evidence, Segment, WordScore, is_word
 from .fluency import word_spans
 
 # A word belongs to a run from this much excess (bits); one ordinary word inside a run may fall
@@ -41,20 +41,16 @@ UNEXPLAINED_BITS = 8.0
 UNEXPLAINED = "language-model-after-reference"
 
 
-def _is_word(score: WordScore) -> bool:
-    return any(c.isalnum() for c in score.text)
-
-
 def surprising_runs(words: Sequence[WordScore]) -> list[list[WordScore]]:
     """Maximal runs of high-excess words (a punctuation mark ends a run), each ending on a high word."""
     runs: list[list[WordScore]] = []
     current: list[WordScore] = []
     gap = 0
     for word in words:
-        if _is_word(word) and word.excess >= HIGH_BITS:
+        if is_word(word.text) and word.excess >= HIGH_BITS:
             current.append(word)
             gap = 0
-        elif current and _is_word(word) and gap < GAP_WORDS:
+        elif current and is_word(word.text) and gap < GAP_WORDS:
             current.append(word)
             gap += 1
         else:
@@ -101,8 +97,7 @@ def _word_runs(segment: Segment, threshold: float) -> list[list[tuple[int, int, 
     runs: list[list[tuple[int, int, float]]] = []
     current: list[tuple[int, int, float]] = []
     for start, end, bits in segment.unexplained or ():
-        word = segment.text[start:end]
-        if any(c.isalnum() for c in word) and bits >= threshold:
+        if is_word(segment.text[start:end]) and bits >= threshold:
             current.append((start, end, bits))
         elif current:
             runs.append(current)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from .evidence import Evidence, Segment
+from .checks.text import is_prefix
+from .evidence import Evidence, Segment, is_word
 from .tokens import Analysis, Word, WordAlignment, number_value
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class _Run:
 
 def _inner_hyphen(token: Token) -> bool:
     """The hyphen inside a word ("self-proclaimed"), which spaCy makes a token of its own."""
-    return token.text == "-" and token.i > 0 and not token.doc[token.i - 1].whitespace_ and not token.whitespace_
+    return token.i > 0 and is_prefix(token.doc[token.i - 1]) and not token.whitespace_
 
 
 def _runs(unmatched: np.ndarray, analysis: Analysis) -> list[_Run]:
@@ -181,7 +182,7 @@ def _explained(segment: Segment, start: int, end: int) -> bool:
     if segment.unexplained is None:
         return False
     inside = [bits for a, b, bits in segment.unexplained
-              if a < end and start < b and any(c.isalnum() for c in segment.text[a:b])]
+              if a < end and start < b and is_word(segment.text[a:b])]
     return bool(inside) and max(inside) < EXPLAINED_BITS
 
 
