@@ -13,7 +13,7 @@ Russian half and MLQE-PE are left for ``benchmarks/fluency.py``; the seed docume
 2. Expected surprisal of punctuation: the mean surprisal of each punctuation run in intact text
    (runs seen at least 10 times; quotation marks are pardoned, not expected); any other run gets the
    mean over all punctuation.
-3. The weights of the three sentence features (mean capped excess per word, mean of the two largest,
+3. The weights of the three sentence features (mean positive capped excess per word, mean of the two largest,
    number of reference-free fluency check findings): a logistic model of which sentence of a pair is
    the intact one, on feature differences.
 4. The 0-100 mapping: logistic regression of intact (1) vs damaged (0) on that weighted sum (a scale
@@ -41,7 +41,7 @@ from mtqa.fluency import (
 
 UNKNOWN_UNIGRAM_BITS = round(-math.log2(1e-8), 4)  # wordfreq lists English words down to ~1e-8
 CAPS = (8.0, 10.0, 12.0, 15.0, 20.0)
-FEATURES = ("mean", "peak", "findings")  # of a sentence, in the order fit_logistic weighs them
+FEATURES = ("surprise", "peak", "findings")  # of a sentence, in the order fit_logistic weighs them
 MIN_PUNCTUATION_COUNT = 10
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,10 @@ of two sentences leaves the second with a closing mark and no opening one); the 
 judge quotation marks. What remains is the surprise that bad English causes: "has refused to how one
 this information".
 
-The sentence's fluency (0-100, higher is better) is a logistic function of the mean excess per word,
-of the mean of its two largest excesses (both capped, both free of sentence length) and of the number
+The sentence's fluency (0-100, higher is better) is a logistic function of the mean positive excess
+per word (a word cheaper than expected counts as zero: fluency is the absence of bad surprise, and the
+predictability of plain machine translation is no virtue), of the mean of its two largest excesses
+(both capped, both free of sentence length) and of the number
 of reference-free fluency checks (:mod:`mtqa.checks`: doubled punctuation, a repeated verb, a
 lower-case demonym, ...) that fire on the sentence: the language model averages one ".." away over a
 long sentence, a check does not. The weights are fitted per language model on development data by
@@ -150,7 +152,7 @@ class Calibration:
     punctuation_bits: dict[str, float]  # expected surprisal of each common punctuation run
     punctuation_default_bits: float  # ... and of any other
     cap_bits: float  # one word's excess counts at most this much
-    logistic: dict[str, float]  # intercept, mean, peak, findings: logit of fluency/100
+    logistic: dict[str, float]  # intercept, surprise, peak, findings: logit of fluency/100
     source: str  # the data and command that produced the numbers
 
     def expected_bits(self, word: WordFacts) -> float:
@@ -169,16 +171,18 @@ class Calibration:
         )
 
     def features(self, excess: Sequence[float]) -> tuple[float, float]:
-        """Mean excess per word, and the mean of the two largest: both capped, both length-free."""
+        """Mean positive excess per word, and the mean of the two largest excesses: both capped, both
+        length-free. Only surprise counts against a sentence: with the plain mean, words cheaper than
+        expected offset a garbled one, and translationese outscored edited journalism."""
         values = np.minimum(np.asarray(excess, dtype=float), self.cap_bits)
-        return float(values.mean()), float(np.sort(values)[-2:].mean())
+        return float(np.maximum(values, 0.0).mean()), float(np.sort(values)[-2:].mean())
 
     def fluency(self, excess: Sequence[float], findings: int = 0) -> float:
         if not len(excess):
             return float("nan")
-        mean, peak = self.features(excess)
+        surprise, peak = self.features(excess)
         c = self.logistic
-        logit = c["intercept"] + c["mean"] * mean + c["peak"] * peak + c["findings"] * findings
+        logit = c["intercept"] + c["surprise"] * surprise + c["peak"] * peak + c["findings"] * findings
         return 100.0 / (1.0 + math.exp(-logit))
 
 
