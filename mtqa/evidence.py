@@ -149,6 +149,9 @@ class Segment:
     # (start, end, bits) per word of ``text``: what the language model still needs for it after reading
     # the reference (``mtqa.metrics.unexplained``); None without a reference or a causal LM
     unexplained: tuple[tuple[int, int, float], ...] | None = None
+    # The other direction, per word of ``reference``: what the model still needs for it after reading
+    # the candidate; with a parallel reference only (else None)
+    unrendered: tuple[tuple[int, int, float], ...] | None = None
 
     @classmethod
     def of_sentence(

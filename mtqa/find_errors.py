@@ -101,8 +101,9 @@ def build_segments(
     words_after_reference: WordsAfterReference | None = None,
 ) -> list[Segment]:
     """One segment per alignment unit, and one per content sentence that no unit holds; ``parallel``:
-    the reference translates the candidates' source line by line. ``words_after_reference`` gives the
-    aligned segments' per-word bits after their reference (``UnexplainedBits.words``)."""
+    the reference translates the candidates' source line by line. ``words_after_reference(texts,
+    contexts)`` gives each text's per-word bits after its context (``UnexplainedBits.words``): the
+    aligned candidates' after their reference and, with a parallel reference, the other way round."""
     reference_texts = [m.document.text for m in references.values()]
     plans: list[tuple[str, tuple[SentencePart, ...], str, str | None, DocumentContext]] = []
     for marked in candidates:
@@ -124,9 +125,12 @@ def build_segments(
     aligned_texts = list(dict.fromkeys(t for p in plans if p[3] is not None for t in (p[2], p[3])))
     pieces = dict(zip(aligned_texts, encoder.token_embeddings(aligned_texts)))
     pairs = list(dict.fromkeys((p[2], p[3]) for p in plans if p[3] is not None))
-    unexplained = {}
+    unexplained, unrendered = {}, {}
     if words_after_reference is not None and pairs:
-        unexplained = dict(zip(pairs, words_after_reference([h for h, _ in pairs], [r for _, r in pairs])))
+        hypotheses, references = [h for h, _ in pairs], [r for _, r in pairs]
+        unexplained = dict(zip(pairs, words_after_reference(hypotheses, references)))
+        if parallel:
+            unrendered = dict(zip(pairs, words_after_reference(references, hypotheses)))
     segments = []
     for doc_id, parts, text, reference, context in plans:
         alignment = None
@@ -137,6 +141,7 @@ def build_segments(
             reference=reference, reference_analysis=analyses[reference] if reference is not None else None,
             alignment=alignment, surprisals=_shifted_scores(parts, surprisals, doc_id),
             unexplained=tuple(unexplained[(text, reference)]) if (text, reference) in unexplained else None,
+            unrendered=tuple(unrendered[(text, reference)]) if (text, reference) in unrendered else None,
         ))
     return segments
 

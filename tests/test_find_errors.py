@@ -320,10 +320,14 @@ def ted_line(name, line):
 
 
 def segment_after_reference(text, reference, parallel=True):
-    """A sentence as a segment carrying SmolLM2's per-word bits after its reference, as the pipeline
-    gives them (the unexplained-bits metric's words)."""
-    (words,) = UnexplainedBits().words([text], [reference])
-    return replace(segment_for(text, reference, parallel=parallel), unexplained=tuple(words))
+    """A sentence as a segment carrying SmolLM2's per-word bits after its reference and, with a
+    parallel reference, the reference's after the sentence, as the pipeline gives them (the
+    unexplained-bits metric's words)."""
+    metric = UnexplainedBits()
+    (words,) = metric.words([text], [reference])
+    (unrendered,) = metric.words([reference], [text]) if parallel else (None,)
+    return replace(segment_for(text, reference, parallel=parallel), unexplained=tuple(words),
+                   unrendered=tuple(unrendered) if parallel else None)
 
 
 def test_a_paraphrase_the_language_model_predicts_from_the_reference_is_no_error():
@@ -359,6 +363,25 @@ def test_a_comparable_reference_explains_too_little_to_claim_unexplained_words()
     reference = "The Pentagon said it had no information to provide concerning a resumption when contacted by AFP."
     assert unexplained_evidence(segment_after_reference(text, reference, parallel=False)) == []
     assert unexplained_evidence(segment_after_reference(text, reference, parallel=True)) != []
+
+
+def test_content_a_parallel_reference_ends_with_and_the_candidate_lacks_is_an_omission():
+    """DEMETR (Russian half, pp_removed): the perturbed translation drops "with a small crowd of
+    spectators". Nothing in the reference's syntax ties "in front of a small audience" to a matched
+    word, but after reading the candidate the language model still needs 15 bits for it."""
+    reference = "According to RIA Novosti, the military parade took place in front of a small audience."
+    damaged = "According to RIA Novosti, the military parade was held."
+    intact = "According to RIA Novosti, the military parade was held with a small crowd of spectators."
+    finder = ErrorFinder(sentence_encoder())
+    (omission,) = finder.find([segment_after_reference(damaged, reference)])
+    assert (omission.text, omission.category, omission.detector) == (
+        "held", "accuracy/omission", "language-model-after-candidate")
+    assert "ends with 'small audience'" in omission.explanation and "bits" in omission.explanation
+    assert not any(s.category == "accuracy/omission" for s in finder.find([segment_after_reference(intact, reference)]))
+    # Without the language model's reading, or against a comparable reference, no omission is claimed.
+    for segment in (segment_for(damaged, reference, parallel=True),
+                    segment_after_reference(damaged, reference, parallel=False)):
+        assert not any(s.category == "accuracy/omission" for s in finder.find([segment]))
 
 
 def test_the_pipeline_gives_stage_6_the_words_after_the_reference(ted_result):
