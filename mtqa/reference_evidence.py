@@ -282,16 +282,16 @@ def _omissions(segment: Segment, alignment: WordAlignment, missing: np.ndarray) 
         bits = _unrendered_bits(segment, ref_words[run.first].start, ref_words[run.last].end)
         if bits < UNRENDERED_BITS:
             continue
-        # Nothing pins the run down: it is told where it stands in the reference, at the candidate's
-        # last word when no reference content follows it, else at its first.
-        closing = not any(w.content for w in ref_words[run.last + 1:])
+        # Nothing pins the run down: it is reported at the candidate's last word when no strongly
+        # matched reference content follows it, else at its first.
+        closing = after is None
         word = cand_words[-1] if closing else cand_words[0]
         text = segment.text[word.start: word.end]
-        side, repair = ("ends with", f"{text} {quote}") if closing else ("opens with", f"{quote} {text}")
+        side, repair = ("end", f"{text} {quote}") if closing else ("start", f"{quote} {text}")
         found.append(Evidence(
             word.start, word.end, "accuracy/omission", UNRENDERED,
-            f"the reference {side} '{quote}', which has no counterpart here; after reading this "
-            f"translation, the language model still needs {bits:.0f} bits for it",
+            f"the reference has '{quote}' near its {side}, which has no counterpart here; after reading "
+            f"this translation, the language model still needs {bits:.0f} bits for it",
             repair=repair,
         ))
     return found

@@ -376,7 +376,7 @@ def test_content_a_parallel_reference_ends_with_and_the_candidate_lacks_is_an_om
     (omission,) = finder.find([segment_after_reference(damaged, reference)])
     assert (omission.text, omission.category, omission.detector) == (
         "held", "accuracy/omission", "language-model-after-candidate")
-    assert "ends with 'small audience'" in omission.explanation and "bits" in omission.explanation
+    assert "'small audience' near its end" in omission.explanation and "bits" in omission.explanation
     assert not any(s.category == "accuracy/omission" for s in finder.find([segment_after_reference(intact, reference)]))
     # Without the language model's reading, or against a comparable reference, no omission is claimed.
     for segment in (segment_for(damaged, reference, parallel=True),
