@@ -24,16 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.error_spans import DATA, _WORD, _char_set, _prf  # noqa: E402
+from benchmarks.scoring import line_segments  # noqa: E402
 from mtqa import reference_evidence  # noqa: E402
-from mtqa.align import align_parallel  # noqa: E402
 from mtqa.evidence import Segment  # noqa: E402
-from mtqa.find_errors import ErrorFinder, build_segments  # noqa: E402
-from mtqa.fluency import fluency_scorer  # noqa: E402
-from mtqa.load import document_from_text  # noqa: E402
+from mtqa.find_errors import ErrorFinder  # noqa: E402
 from mtqa.models import sentence_encoder  # noqa: E402
-from mtqa.noncontent import MarkedDocument  # noqa: E402
-from mtqa.score import build_units  # noqa: E402
-from mtqa.segment import segment_lines  # noqa: E402
 from mtqa.tokens import LEMMA  # noqa: E402
 
 FIT_TALKS = {"talk.2", "talk.6"}
@@ -50,21 +45,8 @@ def ted_segments() -> list[tuple[dict, str, Segment]]:
     talk = {json.loads(line)["seg_id"]: json.loads(line)["doc"] for line in TALKS.open(encoding="utf-8")}
     systems = sorted({r["system"] for r in rows})
     by_system = {s: sorted((r for r in rows if r["system"] == s), key=lambda r: r["seg_id"]) for s in systems}
-    reference = document_from_text("\n".join(r["reference"] for r in by_system[systems[0]]) + "\n",
-                                   "reference", "reference")
-    marked_reference = MarkedDocument(reference, segment_lines(reference), {})
-    candidates, units = [], []
-    for system in systems:
-        document = document_from_text("\n".join(r["hypothesis"] for r in by_system[system]) + "\n",
-                                      "candidate", system)
-        marked = MarkedDocument(document, segment_lines(document), {})
-        candidates.append(marked)
-        alignment = align_parallel(system, marked.sentences, marked_reference.sentences, "reference")
-        units += build_units(alignment, marked.by_id, {"reference": marked_reference.by_id})
-    keys = [(m.document.doc_id, s.sent_id) for m in candidates for s in m.content]
-    words = fluency_scorer("smollm2").words([s.text for m in candidates for s in m.content])
-    segments = build_segments(candidates, units, {"reference": marked_reference}, sentence_encoder(),
-                              dict(zip(keys, words)))
+    segments = line_segments([r["reference"] for r in by_system[systems[0]]],
+                             {s: [r["hypothesis"] for r in by_system[s]] for s in systems})
     found = []
     for segment in segments:
         row = by_system[segment.doc_id][segment.parts[0].sentence.sent_id]

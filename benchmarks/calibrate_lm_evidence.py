@@ -27,18 +27,11 @@ from collections.abc import Callable
 import pandas as pd
 
 from benchmarks import datasets
+from benchmarks.scoring import line_segments, one_line
 from mtqa import reference_evidence
-from mtqa.align import align_parallel
 from mtqa.evidence import Evidence, Segment
-from mtqa.find_errors import build_segments
-from mtqa.fluency import fluency_scorer
 from mtqa.lm_evidence import language_model_evidence
-from mtqa.load import document_from_text
 from mtqa.metrics.unexplained import UnexplainedBits
-from mtqa.models import sentence_encoder
-from mtqa.noncontent import MarkedDocument
-from mtqa.score import build_units
-from mtqa.segment import segment_lines
 
 GRAMMAR = ("minor_id14_word_swap", "minor_id13_pos_shift", "minor_id16_function_word", "critical_id22_verb_removed",
            "critical_id24_subj_removed", "critical_id23_noun_removed", "minor_id15_case", "minor_id12_conj_removed")
@@ -56,20 +49,8 @@ def items(types: tuple[str, ...], per_type: int) -> pd.DataFrame:
 
 def segments(table: pd.DataFrame) -> dict[str, list[Segment]]:
     """Stage-6 segments of the intact ("mt") and damaged ("pert") translations, in item order."""
-    def document(lines, role, doc_id):
-        doc = document_from_text("\n".join(" ".join(line.split()) for line in lines) + "\n", role, doc_id)
-        return MarkedDocument(doc, segment_lines(doc), {})
-
-    reference = document(table.ref, "reference", "reference")
-    candidates = [document(table[side], "candidate", side) for side in ("mt", "pert")]
-    units = []
-    for marked in candidates:
-        alignment = align_parallel(marked.document.doc_id, marked.sentences, reference.sentences, "reference")
-        units += build_units(alignment, marked.by_id, {"reference": reference.by_id})
-    keys = [(m.document.doc_id, s.sent_id) for m in candidates for s in m.content]
-    words = fluency_scorer("smollm2").words([s.text for m in candidates for s in m.content], progress=True)
-    built = build_segments(candidates, units, {"reference": reference}, sentence_encoder(), dict(zip(keys, words)),
-                           parallel=True, words_after_reference=UnexplainedBits(progress=True).words)
+    built = line_segments([one_line(t) for t in table.ref], {side: [one_line(t) for t in table[side]] for side in ("mt", "pert")},
+                          parallel=True, words_after_reference=UnexplainedBits(progress=True).words)
     by_side: dict[str, list[Segment]] = {"mt": [], "pert": []}
     for segment in built:
         by_side[segment.doc_id].append(segment)

@@ -13,6 +13,14 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 import mtqa
 from benchmarks.datasets import JudgedSegments
 from benchmarks.harness import Timing
+from mtqa.align import align_parallel
+from mtqa.evidence import Segment
+from mtqa.find_errors import WordsAfterReference, build_segments
+from mtqa.fluency import fluency_scorer
+from mtqa.models import sentence_encoder
+from mtqa.noncontent import MarkedDocument
+from mtqa.score import build_units
+from mtqa.segment import segment_lines
 
 # DEMETR's "tokenized" perturbation and MLQE-PE's post-edits are tokenised on purpose: sacrebleu's
 # advice to detokenise them would only be noise in the benchmark's output.
@@ -77,3 +85,29 @@ def score_judged(data: JudgedSegments, fluency_model: str = "smollm2") -> tuple[
     table = pd.concat([table, baselines.set_index(table.index)], axis=1)
     table["n_words"] = table.hypothesis.map(lambda text: len(str(text).split()))
     return table, [mtqa_timing, baseline_timing]
+
+
+def line_segments(
+    references: Sequence[str],
+    candidates: Mapping[str, Sequence[str]],
+    *,
+    parallel: bool = False,
+    words_after_reference: WordsAfterReference | None = None,
+) -> list[Segment]:
+    """Stage 6's segments for line-aligned candidates (doc_id = candidate name), one per line, with
+    SmolLM2's word surprisal: what the pipeline hands the error finder, for calibration scripts that
+    try its thresholds without running the whole pipeline each time."""
+    def marked(lines: Sequence[str], role: str, doc_id: str) -> MarkedDocument:
+        document = mtqa.document_from_text("\n".join(lines) + "\n", role, doc_id)
+        return MarkedDocument(document, segment_lines(document), {})
+
+    reference = marked(references, "reference", "reference")
+    documents = [marked(lines, "candidate", name) for name, lines in candidates.items()]
+    units = []
+    for document in documents:
+        alignment = align_parallel(document.document.doc_id, document.sentences, reference.sentences, "reference")
+        units += build_units(alignment, document.by_id, {"reference": reference.by_id})
+    keys = [(d.document.doc_id, s.sent_id) for d in documents for s in d.content]
+    words = fluency_scorer("smollm2").words([s.text for d in documents for s in d.content], progress=True)
+    return build_segments(documents, units, {"reference": reference}, sentence_encoder(), dict(zip(keys, words)),
+                          parallel=parallel, words_after_reference=words_after_reference)

@@ -185,13 +185,15 @@ def _phrase(segment: Segment, start: int, end: int) -> tuple[int, int]:
     return low, high
 
 
+def _bits_within(words: tuple[tuple[int, int, float], ...] | None, text: str, start: int, end: int) -> list[float]:
+    """The bits of each word (not punctuation) of ``words`` (offsets into ``text``) inside [start, end)."""
+    return [bits for a, b, bits in words or () if a < end and start < b and is_word(text[a:b])]
+
+
 def _explained(segment: Segment, start: int, end: int) -> bool:
     """Every word of [start, end) costs the language model fewer than EXPLAINED_BITS after reading the
     reference (False when the run has no such measurement)."""
-    if segment.unexplained is None:
-        return False
-    inside = [bits for a, b, bits in segment.unexplained
-              if a < end and start < b and is_word(segment.text[a:b])]
+    inside = _bits_within(segment.unexplained, segment.text, start, end)
     return bool(inside) and max(inside) < EXPLAINED_BITS
 
 
@@ -279,7 +281,8 @@ def _omissions(segment: Segment, alignment: WordAlignment, missing: np.ndarray) 
                 repair=repair,
             ))
             continue
-        bits = _unrendered_bits(segment, ref_words[run.first].start, ref_words[run.last].end)
+        # What the language model still needs for the run after reading the candidate.
+        bits = sum(_bits_within(segment.unrendered, segment.reference, ref_words[run.first].start, ref_words[run.last].end))
         if bits < UNRENDERED_BITS:
             continue
         # Nothing pins the run down: it is reported at the candidate's last word when no strongly
@@ -295,13 +298,6 @@ def _omissions(segment: Segment, alignment: WordAlignment, missing: np.ndarray) 
             repair=repair,
         ))
     return found
-
-
-def _unrendered_bits(segment: Segment, start: int, end: int) -> float:
-    """The bits the language model still needs for the words of reference[start:end) after reading
-    the candidate (0 without that measurement)."""
-    return sum(bits for a, b, bits in segment.unrendered or ()
-               if a < end and start < b and is_word(segment.reference[a:b]))
 
 
 def _governor(alignment: WordAlignment, run: _Run, anchored: Callable[[int], bool]) -> int | None:
