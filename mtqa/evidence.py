@@ -85,6 +85,9 @@ class SentencePart:
 _ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,6}\b")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[’'][a-z]+)?\b")
 _LOWER = re.compile(r"\b[a-z]+\b")
+_WORD = re.compile(r"[^\W\d_]+")
+# A title or other short abbreviation ("Gen.", "Mr.", "Jan."): the capitalised word after it is in mid-sentence.
+_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.\s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“‘«(]\s*|[–—•]\s+)$")
 
 
@@ -123,16 +126,28 @@ class DocumentContext:
         return frozenset(acronyms_in(self.candidate_text))
 
     @cached_property
-    def reference_names(self) -> frozenset[str]:
-        """Lower-cased words that the reference documents capitalise in mid-sentence and never write
-        in lower case: names ("Iraqi", "York"), not common words that merely open a title."""
-        capitalised, lower = set(), set()
+    def reference_name_forms(self) -> dict[str, str]:
+        """Words that the reference documents capitalise in mid-sentence and never write in lower case,
+        lower-cased, each with the form they write: names ("iraqi": "Iraqi", "york": "York", "qassem" after
+        "Gen."), not common words that merely open a sentence or a title."""
+        capitalised: dict[str, str] = {}
+        lower = set()
         for text in self.reference_texts:
             for match in _CAPITALISED.finditer(text):
-                if not _SENTENCE_START.search(text[max(0, match.start() - 3): match.start()]):
-                    capitalised.add(match.group(0).lower())
+                before = text[max(0, match.start() - 6): match.start()]
+                if not _SENTENCE_START.search(before[-3:]) or _ABBREVIATION.search(before):
+                    capitalised.setdefault(match.group(0).lower(), match.group(0))
             lower.update(m.group(0) for m in _LOWER.finditer(text))
-        return frozenset(capitalised - lower)
+        return {key: form for key, form in capitalised.items() if key not in lower}
+
+    @cached_property
+    def reference_names(self) -> frozenset[str]:
+        return frozenset(self.reference_name_forms)
+
+    @cached_property
+    def reference_words(self) -> frozenset[str]:
+        """Every word of the reference documents, lower-cased."""
+        return frozenset(m.group(0).lower() for text in self.reference_texts for m in _WORD.finditer(text))
 
 
 @dataclass(frozen=True)

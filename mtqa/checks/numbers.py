@@ -1,5 +1,6 @@
-"""Numbers that disagree with the reference: a different value is an accuracy error ("5" for "50"),
-the same value written another way is a matter of style ("5000" or "5 thousand" for "5,000")."""
+"""Numbers and dates that disagree with the reference: a different value is an accuracy error ("5" for
+"50", "Monday" for "Wednesday"), the same number written another way is a matter of style ("5000" or
+"5 thousand" for "5,000")."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class Quantity:
     start: int
     end: int
     text: str
-    value: float
+    value: float | str  # a number, or a day or month by its full name ("Wednesday", "January")
     word: int  # index of its first word in the analysis (for the word alignment)
     digits: bool  # written with digits only
 
@@ -66,22 +67,51 @@ def quantities(analysis: Analysis) -> list[Quantity]:
     return found
 
 
-def _pairs(segment: Segment):
+_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_MONTHS = "January February March April May June July August September October November December".split()
+_CALENDAR = {name.lower(): name for name in _DAYS + _MONTHS} | {
+    name[:3].lower(): name for name in _DAYS + _MONTHS if name not in ("May",)
+} | {"sept": "September", "tues": "Tuesday", "thur": "Thursday", "thurs": "Thursday"}
+# Names that are also common words ("may", "march", "sun", "sat", "wed"): a date only inside a date entity.
+_AMBIGUOUS = {"may", "march", "sun", "sat", "wed", "mar", "jan", "jun"}
+
+
+def calendar_words(analysis: Analysis) -> list[Quantity]:
+    """Days of the week and months, full or abbreviated ("Wed.", "Jan. 9"), valued by their full name."""
+    found = []
+    for word in analysis.words:
+        key = word.text.rstrip(".").lower()
+        name = _CALENDAR.get(key)
+        if name is None or not word.text[:1].isupper():
+            continue
+        if key in _AMBIGUOUS and analysis.doc[word.token].ent_type_ != "DATE":
+            continue
+        found.append(Quantity(word.start, word.end, word.text, name, word.index, False))
+    return found
+
+
+def _pairs(segment: Segment, extract=quantities):
     """Candidate quantities with the reference quantity they stand for, or None when they have none."""
-    candidate = quantities(segment.analysis)
-    reference = quantities(segment.reference_analysis)
-    ref_values = {q.value for q in reference}
+    candidate = extract(segment.analysis)
+    reference = extract(segment.reference_analysis)
     cand_values = {q.value for q in candidate}
-    spare = [r for r in reference if r.value not in cand_values]
     similarity = segment.alignment.similarity
     for quantity in candidate:
         same = [r for r in reference if r.value == quantity.value]
+        # A day stands for a day, a month for a month.
+        spare = [r for r in reference if r.value not in cand_values and _kind(r.value) == _kind(quantity.value)]
         if same:
             yield quantity, same[0], True
         elif spare:
             best = max(spare, key=lambda r: similarity[quantity.word, r.word])
             if len(spare) == 1 or similarity[quantity.word, best.word] >= 0.5:
                 yield quantity, best, False
+
+
+def _kind(value: float | str) -> str:
+    if isinstance(value, str):
+        return "day" if value in _DAYS else "month"
+    return "number"
 
 
 @check("number-mismatch", "accuracy/mistranslation", "major", needs_reference=True, minimum="major")
@@ -91,6 +121,15 @@ def number_mismatch(segment: Segment):
         if not same:
             yield Finding(quantity.start, quantity.end,
                           f"the number {quantity.text} disagrees with the reference's {reference.text}",
+                          reference.text)
+
+
+@check("date-mismatch", "accuracy/mistranslation", "major", needs_reference=True, minimum="major")
+def date_mismatch(segment: Segment):
+    """A day of the week or a month other than the reference's in the same place ("Monday" for "Wednesday")."""
+    for word, reference, same in _pairs(segment, calendar_words):
+        if not same:
+            yield Finding(word.start, word.end, f"'{word.text}' disagrees with the reference's '{reference.text}'",
                           reference.text)
 
 
