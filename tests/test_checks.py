@@ -177,9 +177,10 @@ def test_days_and_months_against_the_reference():
     wednesday = "Secretary of State Mike Pompeo said Wednesday that Iraqi leaders support the U.S. troop presence."
     assert findings("date-mismatch", pompeo, reference=wednesday) == [("Monday", "Wednesday")]
     # An abbreviation is the same month; "May" the verb is no month.
-    assert findings("date-mismatch", "The strike on Jan. 3 killed him.", reference="The strike on January 3 killed him.") == []
-    assert findings("date-mismatch", "Troops may leave in May.", reference="Troops may leave in June.") == [("May", "June")]
-    assert [c.name for c in enabled_checks() if c.name == "date-mismatch"] == ["date-mismatch"]
+    strike = "The strike on January 3 killed him."
+    assert findings("date-mismatch", "The strike on Jan. 3 killed him.", reference=strike) == []
+    june = "Troops may leave in June."
+    assert findings("date-mismatch", "Troops may leave in May.", reference=june) == [("May", "June")]
 
 
 def test_names_the_reference_documents_spell_otherwise():

@@ -13,6 +13,8 @@ _NAME_ENTITIES = {"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUC
 # Below this Zipf frequency a name is one that translators transliterate each their own way ("Qasem"
 # 1.6, "Suleimani" 1.1); a commoner name ("Iran" 4.6, "Austria") is not a variant of a similar one.
 VARIANT_ZIPF = 3.0
+
+
 def name_words(analysis: Analysis) -> list[Word]:
     """Capitalised words inside a named entity, acronyms aside (their own checks read them)."""
     doc = analysis.doc
@@ -24,8 +26,8 @@ def name_words(analysis: Analysis) -> list[Word]:
 
 
 def spelling_of(name: str, forms: dict[str, str]) -> str | None:
-    """The form of the reference name ``name`` is a variant spelling of: a letter away (two for names
-    longer than five letters), the nearest and then the commonest."""
+    """The reference form (of ``forms``, lower-cased key: form) that ``name`` spells otherwise: one
+    letter away, two for names longer than five letters; the nearest, then the commonest."""
     key = name.lower()
     allowed = 1 if len(key) <= 5 else 2
     near = [
@@ -68,8 +70,7 @@ def _same_slot(segment: Segment, candidate: list[Word], reference: list[Word]) -
     sentences."""
     alignment = segment.alignment
     n_candidate, n_reference = len(segment.analysis.words), len(segment.reference_analysis.words)
-    for step, (c, r) in ((-1, (candidate[0].index, reference[0].index)), (1, (candidate[-1].index, reference[-1].index))):
-        c, r = c + step, r + step
+    for c, r in ((candidate[0].index - 1, reference[0].index - 1), (candidate[-1].index + 1, reference[-1].index + 1)):
         inside_c, inside_r = 0 <= c < n_candidate, 0 <= r < n_reference
         if not inside_c and not inside_r:
             return True
