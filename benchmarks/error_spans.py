@@ -1,7 +1,7 @@
 """How well mtqa's error spans (stage 6) match people, each figure beside a baseline from the same run.
 
-    python benchmarks/error_spans.py            # all four parts
-    python benchmarks/error_spans.py seeds mqm  # some of them: seeds, false-alarms, mqm, mlqe
+    python benchmarks/error_spans.py            # all five parts
+    python benchmarks/error_spans.py seeds mqm  # some of them: seeds, false-alarms, mqm, mlqe, checks
 
 seeds         hand-annotated errors of seed 000 (French origin) against reference 002: share of gold
               spans overlapped by a predicted error, and the misses; error counts of every seed.
@@ -14,8 +14,12 @@ mlqe          MLQE-PE ru-en test20 word tags, reference-free (checks and languag
               BAD and MCC, beside "all BAD" and "flag every word unknown to English word lists"; and
               what a word's language-model excess alone gives, its threshold fitted on the even
               segments and reported on the odd ones.
+checks        DEMETR (fr/ru-en): each reference check that a perturbation type imitates exactly (a
+              number or a name replaced), against a parallel reference: how often it fires on the
+              damaged copies, beside how often on the intact translations.
 
-Data: benchmarks/data/error_spans/ (see its README for sources and licences) and seeds/.
+Data: benchmarks/data/error_spans/ (see its README for sources and licences), benchmarks/data/contrastive_demetr/
+and seeds/.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import mtqa  # noqa: E402
-from mtqa.find_errors import find_errors  # noqa: E402
+from mtqa.checks import CHECKS  # noqa: E402
+from mtqa.find_errors import find_errors, segment_for  # noqa: E402
 from mtqa.fluency import score_documents  # noqa: E402
 from mtqa.load import document_from_text  # noqa: E402
 from mtqa.models import sentence_encoder  # noqa: E402
@@ -41,6 +46,9 @@ from mtqa.noncontent import MarkedDocument  # noqa: E402
 from mtqa.segment import segment_lines  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "error_spans"
+DEMETR = ROOT / "benchmarks" / "data" / "contrastive_demetr" / "demetr_fr_ru.jsonl"
+# The checks some DEMETR perturbation imitates exactly, with that perturbation.
+CHECK_PERTURBATIONS = {"number-mismatch": "critical_id10_numbers_replaced", "name-mismatch": "critical_id9_ne_replaced"}
 SEEDS = ROOT / "seeds"
 REFERENCE, FRENCH = SEEDS / "002_7337f87eccdfb504.txt", SEEDS / "000_cc02e8cbdcfd7727.txt"
 NYT = SEEDS / "003_04f21086b02ac016.txt"
@@ -260,7 +268,22 @@ def mlqe() -> None:
           f"MCC {mcc:+.3f}  ({flagged} of {sum(map(len, held_gold))} words flagged; all BAD there: F1 {base_f1:.3f})")
 
 
-PARTS = {"seeds": seeds, "false-alarms": false_alarms, "mqm": mqm, "mlqe": mlqe}
+def checks() -> None:
+    print("== (e) DEMETR: reference checks on the perturbation that imitates their error (parallel reference)")
+    items = [json.loads(line) for line in DEMETR.open(encoding="utf-8")]
+    intact = list({item["id"]: item for item in items}.values())  # one per source sentence
+
+    def share_fired(name: str, rows: list[dict], field: str) -> float:
+        fired = [bool(CHECKS[name].run(segment_for(r[field], r["ref"], parallel=True))) for r in rows]
+        return sum(fired) / len(fired)
+
+    for name, perturbation in CHECK_PERTURBATIONS.items():
+        damaged = [item for item in items if item["pert_name"] == perturbation]
+        print(f"{name:16} fires on {share_fired(name, damaged, 'pert'):6.1%} of {len(damaged)} {perturbation} copies, "
+              f"{share_fired(name, intact, 'mt'):6.1%} of {len(intact)} intact translations")
+
+
+PARTS = {"seeds": seeds, "false-alarms": false_alarms, "mqm": mqm, "mlqe": mlqe, "checks": checks}
 
 
 def main() -> None:

@@ -87,7 +87,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[’'][a-z]+)?\b")
 _LOWER = re.compile(r"\b[a-z]+\b")
 _WORD = re.compile(r"[^\W\d_]+")
 # A title or other short abbreviation ("Gen.", "Mr.", "Jan."): the capitalised word after it is in mid-sentence.
-_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.\s$")
+_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,2}\.\s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“‘«(]\s*|[–—•]\s+)$")
 
 

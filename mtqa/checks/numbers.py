@@ -77,7 +77,7 @@ _AMBIGUOUS = {"may", "march", "sun", "sat", "wed", "mar", "jan", "jun"}
 
 
 def calendar_words(analysis: Analysis) -> list[Quantity]:
-    """Days of the week and months, full or abbreviated ("Wed.", "Jan. 9"), valued by their full name."""
+    """Days of the week and months, full or abbreviated ("Jan. 9", "Sept."), valued by their full name."""
     found = []
     for word in analysis.words:
         key = word.text.rstrip(".").lower()
@@ -91,7 +91,8 @@ def calendar_words(analysis: Analysis) -> list[Quantity]:
 
 
 def _pairs(segment: Segment, extract=quantities):
-    """Candidate quantities with the reference quantity they stand for, or None when they have none."""
+    """Each candidate quantity with the reference's quantity of the same value (``True``) or, failing
+    that, the one of its kind it stands in place of (``False``); quantities with neither are skipped."""
     candidate = extract(segment.analysis)
     reference = extract(segment.reference_analysis)
     cand_values = {q.value for q in candidate}
