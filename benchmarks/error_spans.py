@@ -271,16 +271,17 @@ def mlqe() -> None:
 def checks() -> None:
     print("== (e) DEMETR: reference checks on the perturbation that imitates their error (parallel reference)")
     items = [json.loads(line) for line in DEMETR.open(encoding="utf-8")]
-    intact = list({item["id"]: item for item in items}.values())  # one per source sentence
+    # One intact translation per source sentence, its segment built once for every check.
+    intact = [segment_for(item["mt"], item["ref"], parallel=True) for item in {i["id"]: i for i in items}.values()]
 
-    def share_fired(name: str, rows: list[dict], field: str) -> float:
-        fired = [bool(CHECKS[name].run(segment_for(r[field], r["ref"], parallel=True))) for r in rows]
-        return sum(fired) / len(fired)
+    def share_fired(name: str, segments: list) -> float:
+        return sum(bool(CHECKS[name].run(segment)) for segment in segments) / len(segments)
 
     for name, perturbation in CHECK_PERTURBATIONS.items():
-        damaged = [item for item in items if item["pert_name"] == perturbation]
-        print(f"{name:16} fires on {share_fired(name, damaged, 'pert'):6.1%} of {len(damaged)} {perturbation} copies, "
-              f"{share_fired(name, intact, 'mt'):6.1%} of {len(intact)} intact translations")
+        damaged = [segment_for(item["pert"], item["ref"], parallel=True)
+                   for item in items if item["pert_name"] == perturbation]
+        print(f"{name:16} fires on {share_fired(name, damaged):6.1%} of {len(damaged)} {perturbation} copies, "
+              f"{share_fired(name, intact):6.1%} of {len(intact)} intact translations")
 
 
 PARTS = {"seeds": seeds, "false-alarms": false_alarms, "mqm": mqm, "mlqe": mlqe, "checks": checks}

@@ -7,12 +7,11 @@ import re
 
 from ..evidence import Segment, acronym_key
 from .registry import Finding, check
-from .text import capitalise, is_lower_word, is_prefix
+from .text import NAME_ENTITIES, capitalise, is_lower_word, is_prefix
 
 # English demonyms end like these ("american", "iraqi", "chinese", "british", "french"); words of
 # other NORP kinds ("jihadist", "democratic") are rightly written in lower case.
 _DEMONYM_ENDING = re.compile(r"(?:an|ese|i|ish|ch)$")
-_NAME_ENTITIES = {"NORP", "GPE", "PERSON", "ORG", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE"}
 _BEFORE_TITLE = {"ADP", "VERB", "AUX", "PUNCT", "CCONJ", "SCONJ"}  # "of president X", "said general X"
 _FUNCTION_POS = {"DET", "ADP", "CCONJ", "SCONJ", "AUX", "PART"}
 _LOWER_INITIALS = re.compile(r"\b(?:[a-z]\.\s?){2,}")
@@ -73,7 +72,7 @@ def proper_noun_casing(segment: Segment):
         word = token.text
         if not is_lower_word(word) or token.ent_type_ == "NORP" or token.is_stop or _name_particle(token):
             continue
-        named = token.pos_ == "PROPN" and token.ent_type_ in _NAME_ENTITIES and _credible_name(token)
+        named = token.pos_ == "PROPN" and token.ent_type_ in NAME_ENTITIES and _credible_name(token)
         # A common noun ("state") is lower case here even if the references capitalise it in names.
         if named or (word in names and token.pos_ in {"PROPN", "ADJ"}):
             why = "part of a name" if named else "the reference documents always capitalise it"

@@ -7,9 +7,8 @@ from __future__ import annotations
 from ..evidence import Segment
 from ..tokens import Analysis, Word
 from .registry import Finding, check
-from .text import edit_distance, zipf
+from .text import NAME_ENTITIES, edit_distance, zipf
 
-_NAME_ENTITIES = {"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 # Below this Zipf frequency a name is one that translators transliterate each their own way ("Qasem"
 # 1.6, "Suleimani" 1.1); a commoner name ("Iran" 4.6, "Austria") is not a variant of a similar one.
 VARIANT_ZIPF = 3.0
@@ -21,7 +20,7 @@ def name_words(analysis: Analysis) -> list[Word]:
     return [
         w for w in analysis.words
         if w.text.isalpha() and w.text[0].isupper() and not w.text.isupper() and len(w.text) >= 3
-        and doc[w.token].ent_type_ in _NAME_ENTITIES
+        and doc[w.token].ent_type_ in NAME_ENTITIES
     ]
 
 
@@ -92,8 +91,9 @@ def name_mismatch(segment: Segment):
         return
     forms = {w.text.lower(): w.text for w in spare}
     absent = [w for w in name_words(candidate) if w.key not in reference_keys and spelling_of(w.text, forms) is None]
+    counterparts = _runs(spare)
     for run in _runs(absent):
-        for counterpart in _runs(spare):
+        for counterpart in counterparts:
             if _same_slot(segment, run, counterpart):
                 start, end = run[0].start, run[-1].end
                 said = reference.text[counterpart[0].start:counterpart[-1].end]

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 OPENING_MARKS = set("\"“‘«([{:;–—-•")
+# spaCy's entity labels of names: people, nationalities, places, bodies, events, works, laws, languages.
+NAME_ENTITIES = {"NORP", "GPE", "PERSON", "ORG", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE"}
 
 
 def token_range(first: "Token", last: "Token") -> tuple[int, int]:
