@@ -50,6 +50,9 @@ def _add_assess(subparsers) -> None:
     parser.add_argument("--fluency-model", default="smollm2", metavar="NAME",
                         help="language model for fluency: smollm2 (default), ngram (fast), a causal LM's "
                              "local directory or hub id, or none")
+    parser.add_argument("--fluency-context", action="store_true",
+                        help="a causal LM reads each sentence after the content sentence before it in its "
+                             "document (the quality weights were fitted on sentences read alone)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     parser.set_defaults(run=_run_assess)
 
@@ -97,6 +100,7 @@ def _run_assess(args: argparse.Namespace) -> int:
         find_errors=not args.no_errors,
         checks=switches or None,
         fluency_model=args.fluency_model,
+        fluency_context=args.fluency_context,
     )
     result = assess(references, candidates, options=options, progress=not args.quiet)
     result.save(out)

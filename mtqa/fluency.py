@@ -1,7 +1,8 @@
 """Stage 5b, fluency: reference-free, from a language model's surprisal, per sentence and per word.
 
-Each sentence is scored on its own by a language model (:mod:`mtqa.lm`), and token surprisal is
-summed into words (character offsets into the sentence). A word's *excess* is its surprisal minus
+Each sentence is scored by a language model (:mod:`mtqa.lm`), on its own or, on request
+(``AssessOptions.fluency_context``), after the content sentence before it in its document, and token
+surprisal is summed into words (character offsets into the sentence). A word's *excess* is its surprisal minus
 what is expected of it: for an ordinary word, a linear function of its unigram surprisal (wordfreq),
 its position and its capitalisation, fitted on intact translations; for a punctuation mark, its usual
 cost; for a name or a number (spaCy's entity recogniser, written with a capital or a digit), exactly
@@ -244,22 +245,29 @@ class FluencyScorer:
     def signature(self) -> str:
         return f"{self.lm.signature()}|calibration:{self.calibration.model}"
 
-    def facts(self, texts: Sequence[str], *, progress: bool = False) -> list[list[WordFacts]]:
-        """The words of each text with their surprisal and what explains it (before calibration)."""
-        missing = sorted(set(texts) - self._facts.keys())
+    def facts(
+        self, texts: Sequence[str], *, contexts: Sequence[str] | None = None, progress: bool = False
+    ) -> list[list[WordFacts]]:
+        """The words of each text with their surprisal and what explains it (before calibration);
+        with ``contexts``, each text is read after its context ("" for none)."""
+        keys = list(zip(contexts if contexts is not None else [""] * len(texts), texts, strict=True))
+        missing = sorted(set(keys) - self._facts.keys())
         if missing:
-            readable = [_readable(text) for text in missing]
-            tokens = self.lm.surprisals(readable, progress=progress)
+            readable = [_readable(text) for _, text in missing]
+            before = [_readable(context) for context, _ in missing]
+            tokens = self.lm.surprisals(readable, contexts=before if any(before) else None, progress=progress)
             entities = _entity_spans(readable)
-            for text, shown, token_list, entity_list in zip(missing, readable, tokens, entities):
-                self._facts[text] = _word_facts(text, shown, token_list, entity_list)
-        return [self._facts[text] for text in texts]
+            for key, shown, token_list, entity_list in zip(missing, readable, tokens, entities):
+                self._facts[key] = _word_facts(key[1], shown, token_list, entity_list)
+        return [self._facts[key] for key in keys]
 
-    def words(self, texts: Sequence[str], *, progress: bool = False) -> list[tuple[WordSurprisal, ...]]:
-        """Word surprisal, expected cost and excess, for each text."""
+    def words(
+        self, texts: Sequence[str], *, contexts: Sequence[str] | None = None, progress: bool = False
+    ) -> list[tuple[WordSurprisal, ...]]:
+        """Word surprisal, expected cost and excess, for each text (``contexts`` as for :meth:`facts`)."""
         calibration = self.calibration
         result = []
-        for facts in self.facts(texts, progress=progress):
+        for facts in self.facts(texts, contexts=contexts, progress=progress):
             words = []
             for f in facts:
                 expected = calibration.expected_bits(f)
@@ -272,17 +280,19 @@ class FluencyScorer:
         texts: Sequence[str],
         *,
         documents: Sequence[str] | None = None,
+        contexts: Sequence[str] | None = None,
         checks: Sequence[Check] | None = None,
         progress: bool = False,
     ) -> list[SentenceFluency]:
         """Fluency of each text. ``documents`` holds the text of each one's document, the context the
-        checks read casing habits from (by default the sentence itself); ``checks`` are the fluency
+        checks read casing habits from (by default the sentence itself); ``contexts``, what the
+        language model reads before each text (by default nothing); ``checks`` are the fluency
         checks to count (by default every reference-free fluency check enabled by default)."""
         calibration = self.calibration
         findings = check_findings(texts, documents or texts, fluency_checks() if checks is None else checks)
         return [
             SentenceFluency(calibration.fluency([w.excess for w in words], len(found)), words, found)
-            for words, found in zip(self.words(texts, progress=progress), findings)
+            for words, found in zip(self.words(texts, contexts=contexts, progress=progress), findings)
         ]
 
 
@@ -361,22 +371,34 @@ class DocumentFluency:
         return sentences
 
 
+def previous_sentences(document: MarkedDocument) -> list[str]:
+    """For each content sentence, the content sentence before it ("" for the first): what a reader of
+    the document has just read. Topic words that surprise in a sentence read alone ("the resumption",
+    "the suspension") are expected after it, and a garbled clause is not."""
+    texts = [s.text for s in document.content]
+    return ["", *texts[:-1]]
+
+
 def score_documents(
-    documents: Sequence[MarkedDocument], model: str, checks: Sequence[Check] | None = None, *, progress: bool = False
+    documents: Sequence[MarkedDocument], model: str, checks: Sequence[Check] | None = None, *,
+    in_context: bool = False, progress: bool = False,
 ) -> DocumentFluency:
     """Fluency of every content sentence of the documents (model "none": nothing is scored);
-    ``checks`` as for :meth:`FluencyScorer.score`."""
+    ``checks`` as for :meth:`FluencyScorer.score`; ``in_context``: each sentence is read after the
+    previous content sentence of its document (:func:`previous_sentences`)."""
     if model == "none":
         return DocumentFluency({}, empty_words(), "")
     scorer = fluency_scorer(model)
     keys = [(m.document.doc_id, s.sent_id) for m in documents for s in m.content]
     texts = [s.text for m in documents for s in m.content]
-    contexts = [m.document.text for m in documents for _ in m.content]
-    results = scorer.score(texts, documents=contexts, checks=checks, progress=progress)
+    document_texts = [m.document.text for m in documents for _ in m.content]
+    before = [text for m in documents for text in previous_sentences(m)] if in_context else None
+    results = scorer.score(texts, documents=document_texts, contexts=before, checks=checks, progress=progress)
     rows = [
         (doc_id, sent_id, w.start, w.end, w.text, w.surprisal, w.expected, w.excess, w.entity)
         for (doc_id, sent_id), result in zip(keys, results)
         for w in result.words
     ]
     words = pd.DataFrame(rows, columns=WORD_COLUMNS) if rows else empty_words()
-    return DocumentFluency(dict(zip(keys, (r.fluency for r in results))), words, scorer.signature())
+    signature = scorer.signature() + ("|context:previous-sentence" if in_context else "")
+    return DocumentFluency(dict(zip(keys, (r.fluency for r in results))), words, signature)

@@ -47,8 +47,12 @@ class LanguageModel(ABC):
     name: str
 
     @abstractmethod
-    def surprisals(self, texts: Sequence[str], *, progress: bool = False) -> list[list[TokenSurprisal]]:
-        """Per-token surprisal of each text, scored as a sentence of its own."""
+    def surprisals(
+        self, texts: Sequence[str], *, contexts: Sequence[str] | None = None, progress: bool = False,
+        label: str = "fluency",
+    ) -> list[list[TokenSurprisal]]:
+        """Per-token surprisal of each text, scored as a sentence of its own or, where the model can
+        read one, after its context (``label`` names the work on a progress bar)."""
 
     @abstractmethod
     def signature(self) -> str:
@@ -134,19 +138,21 @@ class CausalLM(LanguageModel):
         return max(1, min(self.max_rows, self.TOKEN_BUDGET // length)), length
 
     def surprisals(
-        self, texts: Sequence[str], *, contexts: Sequence[str] | None = None, progress: bool = False
+        self, texts: Sequence[str], *, contexts: Sequence[str] | None = None, progress: bool = False,
+        label: str = "fluency",
     ) -> list[list[TokenSurprisal]]:
         """Per-token surprisal of each text; with ``contexts``, each text is scored after its context
-        (whose own tokens are not scored): the bits the model needs for the text once it has read it."""
+        (whose own tokens are not scored): the bits the model needs for the text once it has read it.
+        An empty context is none."""
         if contexts is not None and len(contexts) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
         if contexts is None:
-            return self._score([(None, text) for text in texts], progress)
+            return self._score([(None, text) for text in texts], progress, label)
         keys = list(zip(contexts, texts))
         found = {key: self._memo[key] for key in dict.fromkeys(keys) if key in self._memo}
         missing = [key for key in dict.fromkeys(keys) if key not in found]
         if missing:
-            found.update(zip(missing, map(tuple, self._score(missing, progress))))
+            found.update(zip(missing, map(tuple, self._score(missing, progress, label))))
         for key, tokens in found.items():  # most recently asked last: the oldest are forgotten first
             self._memo[key] = tokens
             self._memo.move_to_end(key)
@@ -154,7 +160,9 @@ class CausalLM(LanguageModel):
             self._memo.popitem(last=False)
         return [list(found[key]) for key in keys]
 
-    def _score(self, keys: Sequence[tuple[str | None, str]], progress: bool) -> list[list[TokenSurprisal]]:
+    def _score(
+        self, keys: Sequence[tuple[str | None, str]], progress: bool, label: str
+    ) -> list[list[TokenSurprisal]]:
         import torch
 
         pieces = [(t, piece) for t, (context, text) in enumerate(keys) for piece in self._pieces(text, context)]
@@ -168,7 +176,6 @@ class CausalLM(LanguageModel):
             for i in range(0, len(members), shape[0])
         ]
         bits: dict[int, list[float]] = {}
-        label = "after the reference" if any(context is not None for context, _ in keys) else "fluency"
         for (rows, length), members in track(batches, label, enabled=progress):
             input_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
             mask = torch.zeros((rows, length), dtype=torch.long)
@@ -236,11 +243,16 @@ class TrigramLM(LanguageModel):
     def _known(self, word: str) -> bool:
         return self._model.prob([word]) != self._OOV_SCORE
 
-    def surprisals(self, texts: Sequence[str], *, progress: bool = False) -> list[list[TokenSurprisal]]:
+    def surprisals(
+        self, texts: Sequence[str], *, contexts: Sequence[str] | None = None, progress: bool = False,
+        label: str = "fluency",
+    ) -> list[list[TokenSurprisal]]:
+        """Each text from the sentence-start symbol, whatever its context: the trigram was trained on
+        sentences alone and the two words before one belong to no trigram it knows."""
         from wordfreq import word_frequency
 
         result = []
-        for text in track(texts, "fluency", enabled=progress and len(texts) > 10_000):
+        for text in track(texts, label, enabled=progress and len(texts) > 10_000):
             history = ["<s>"]
             scored = []
             for start, end, word in self._tokens(text):

@@ -50,6 +50,9 @@ class AssessOptions:
     checks: tuple[str, ...] | Mapping[str, bool] | None = None
     non_content: NonContentConfig = NonContentConfig()  # detector thresholds and lexical cues
     fluency_model: str = "smollm2"  # "smollm2", "ngram", a causal LM's directory or hub id, or "none"
+    # A causal LM reads each content sentence after the one before it in its document. Off by default:
+    # the fluency calibration and the quality weights were fitted on sentences read alone.
+    fluency_context: bool = False
 
     def __post_init__(self) -> None:
         if self.checks is not None:  # enabled_checks refuses unknown names
@@ -65,6 +68,9 @@ class AssessOptions:
             raise InputError(None, f"batch_size must be at least 1, got {self.batch_size}")
         if self.bootstrap_resamples < 1:
             raise InputError(None, f"bootstrap_resamples must be at least 1, got {self.bootstrap_resamples}")
+        if self.fluency_context and self.fluency_model in ("ngram", "none"):
+            raise InputError(None, f"fluency_context needs a causal language model, not {self.fluency_model!r} "
+                                   "(the n-gram tier reads sentences alone)")
 
 
 DocumentInput = str | Path | Document
@@ -162,7 +168,8 @@ def assess(
     scores = score_units(units, metrics)
 
     fluency = score_documents(
-        marked_refs + marked_cands, options.fluency_model, fluency_checks(options.checks), progress=progress
+        marked_refs + marked_cands, options.fluency_model, fluency_checks(options.checks),
+        in_context=options.fluency_context, progress=progress,
     )
 
     errors = aggregate.empty_errors()

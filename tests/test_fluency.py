@@ -76,6 +76,49 @@ def test_word_surprisal_peaks_on_how_one(seeds_result, neural):
     assert fixed.fluency > row.fluency + 30
 
 
+def test_in_context_each_sentence_is_read_after_the_one_before_it(seeds_result, forgetful_lm):
+    """With fluency_context, the language model has just read the previous content sentence: the
+    story's topic words ("the suspension" of the operations) stop surprising it, a garbled clause does
+    not, and the Russian candidate falls further below the reference than when sentences are read alone."""
+    in_context = mtqa.assess(REFERENCE, [RUSSIAN, FRENCH], metrics=("chrf",), fluency_context=True)
+    alone, read = seeds_result.documents.set_index("doc_id"), in_context.documents.set_index("doc_id")
+    assert read.loc[REFERENCE.stem, "fluency"] > alone.loc[REFERENCE.stem, "fluency"] + 5
+    gap_alone = alone.loc[REFERENCE.stem, "fluency"] - alone.loc[RUSSIAN.stem, "fluency"]
+    gap_read = read.loc[REFERENCE.stem, "fluency"] - read.loc[RUSSIAN.stem, "fluency"]
+    assert gap_read > gap_alone + 1
+    assert read.loc[FRENCH.stem, "fluency"] < read.loc[REFERENCE.stem, "fluency"] - 15
+    assert in_context.signature["metrics"]["fluency"].endswith("|context:previous-sentence")
+    assert in_context.signature["parameters"]["fluency_context"] is True
+
+    # "the suspension" costs little once the reader knows that Washington "began the pause", and
+    # "the resumption" once it has read about resuming the operations; "how one" still costs a lot.
+    def read_after(doc_id, fragment, word):
+        """The sentence holding the fragment, and the word's excess in it when read in context."""
+        (sentence,) = [s for s in in_context.marked[doc_id].content if fragment in s.text]
+        words = in_context.words[(in_context.words.doc_id == doc_id) & (in_context.words.sent_id == sentence.sent_id)]
+        return sentence.text, excess_of(words.itertuples(), word)
+
+    for fragment, word in [("suspension furious", "suspension"), ("concerning a resumption", "resumption")]:
+        text, excess = read_after(REFERENCE.stem, fragment, word)
+        assert excess < excess_of(FluencyScorer("smollm2").words([text])[0], word) - 5
+    assert read_after(FRENCH.stem, "refused to how one", "how")[1] > 10
+    assert sentence_containing(in_context.sentences, FRENCH.stem, "refused to how one").fluency < 25
+
+    # Scored again on its own after its context, a sentence gets the number it got inside the run.
+    fragment = "training the Iraqi military has not yet begun"
+    texts = [s.text for s in in_context.marked[RUSSIAN.stem].content]
+    k = next(i for i, text in enumerate(texts) if fragment in text)
+    (again,) = FluencyScorer(forgetful_lm).score(
+        [texts[k]], documents=[in_context.document_text(RUSSIAN.stem)], contexts=[texts[k - 1]]
+    )
+    assert again.fluency == pytest.approx(sentence_containing(in_context.sentences, RUSSIAN.stem, fragment).fluency, abs=1e-3)
+
+
+def test_fluency_context_needs_a_causal_language_model():
+    with pytest.raises(mtqa.InputError, match="fluency_context needs a causal language model"):
+        mtqa.assess(REFERENCE, FRENCH, fluency_model="ngram", fluency_context=True)
+
+
 def test_the_russian_candidates_doubled_periods_are_surprising_and_cost_fluency(seeds_result, neural):
     table = seeds_result.sentences
     doubled = table[(table.doc_id == RUSSIAN.stem) & table.text.str.endswith("..")]

@@ -46,7 +46,9 @@ class UnexplainedBits(MeanMetric):
     def _tokens(self, hypotheses: Sequence[str], references: Sequence[str]) -> list[list[TokenSurprisal]]:
         check_pairs(hypotheses, references)
         contexts = [BRIDGE.format(reference=reference) for reference in references]
-        return language_model(self.model).surprisals(list(hypotheses), contexts=contexts, progress=self.progress)
+        return language_model(self.model).surprisals(
+            list(hypotheses), contexts=contexts, progress=self.progress, label="after the reference"
+        )
 
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
         if not hypotheses:
