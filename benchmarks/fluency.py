@@ -9,7 +9,11 @@
    chance (0.5). ``--per-type`` items of each type, drawn with a fixed seed.
 2. MLQE-PE ru-en (1,000 sentences, never used for calibration): Pearson and Spearman correlation of
    sentence fluency with the human ``da_z_mean``, beside the same for sentence length in words.
-3. Throughput on ``--throughput`` real sentences (MLQE-PE): each tier batched (one call, the model
+3. Documents (TED zh→en MQM, DiaBLa fr→en judgements): Pearson and Spearman correlation of sentence
+   fluency with the human scores, SmolLM2 reading each translation alone and after the translation
+   before it (TED: the same system's previous segment of the talk; DiaBLa: the previous utterance
+   of the dialogue), as ``mtqa assess --fluency-context`` reads documents.
+4. Throughput on ``--throughput`` real sentences (MLQE-PE): each tier batched (one call, the model
    groups sentences by length) and one sentence per call (SmolLM2: one row per forward pass), and
    the whole scorer batched (language model, named entities, word frequencies). The modes take turns
    on five slices of the sentences, and the machine's load average is printed beside the table: on a
@@ -28,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import pearsonr, spearmanr
 
+from benchmarks import datasets
 from benchmarks.fluency_data import FLUENCY_PERTURBATIONS, PERTURBATION_GROUP, demetr_items, mlqe_items
 from mtqa.fluency import FluencyScorer, unigram_bits, word_spans
 from mtqa.lm import language_model
@@ -86,6 +91,26 @@ def mlqe_table(scorers: dict[str, FluencyScorer]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Judged data sets whose segments follow one another, and the column that orders them.
+DOCUMENT_DATA = {"ted_zhen_mqm": "seg_id", "diabla_fren_judgements": "utt_id"}
+
+
+def documents_table(scorer: FluencyScorer) -> pd.DataFrame:
+    rows = []
+    for name, order in DOCUMENT_DATA.items():
+        data = datasets.JUDGED[name]()
+        table = data.table.assign(order=pd.to_numeric(data.table[order])).sort_values(["system", "group", "order"])
+        before = table.groupby(["system", "group"]).hypothesis.shift().fillna("").tolist()
+        texts, human = table.hypothesis.tolist(), table.human.to_numpy(float)
+        for reading, contexts in (("alone", None), ("after the previous segment", before)):
+            fluency = np.array([r.fluency for r in scorer.score(texts, contexts=contexts, progress=True)])
+            rows.append({
+                "data": data.title, "smollm2 reads each translation": reading, "n": len(texts),
+                "pearson": pearsonr(fluency, human)[0], "spearman": spearmanr(fluency, human)[0],
+            })
+    return pd.DataFrame(rows)
+
+
 def throughput_table(n: int, rounds: int = 5) -> tuple[pd.DataFrame, float]:
     """Sentences per second of the language model, batched (one call) and one sentence per call, and
     of the whole scorer (language model, named entities, word frequencies), batched. The modes take
@@ -136,9 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="russian", choices=["russian", "french"],
                         help="DEMETR half: russian (held out, default) or french (the calibration data)")
     parser.add_argument("--throughput", type=int, default=500, help="sentences for the throughput test (default 500)")
-    parser.add_argument("--only", nargs="+", choices=["demetr", "mlqe", "throughput"], help="run only these parts")
+    parser.add_argument("--only", nargs="+", choices=["demetr", "mlqe", "documents", "throughput"],
+                        help="run only these parts")
     args = parser.parse_args(argv)
-    parts = set(args.only or ["demetr", "mlqe", "throughput"])
+    parts = set(args.only or ["demetr", "mlqe", "documents", "throughput"])
 
     started = time.perf_counter()
     scorers = {tier: FluencyScorer(tier) for tier in TIERS}
@@ -150,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "mlqe" in parts:
         _print("MLQE-PE ru→en test20: correlation with human da_z_mean (reference-free)", mlqe_table(scorers))
+    if "documents" in parts:
+        _print("Documents: correlation of SmolLM2 fluency with the human scores, each translation read alone "
+               "and after the one before it", documents_table(scorers["smollm2"]))
     if "throughput" in parts:
         load = os.getloadavg()[0]
         table, drift = throughput_table(args.throughput)
