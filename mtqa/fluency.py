@@ -2,15 +2,15 @@
 
 Each sentence is scored by a language model (:mod:`mtqa.lm`), on its own or, on request
 (``AssessOptions.fluency_context``), after the content sentence before it in its document, and token
-surprisal is summed into words (character offsets into the sentence). A word's *excess* is its surprisal minus
-what is expected of it: for an ordinary word, a linear function of its unigram surprisal (wordfreq),
-its position and its capitalisation, fitted on intact translations; for a punctuation mark, its usual
-cost; for a name or a number (spaCy's entity recogniser, written with a capital or a digit), exactly
-what it cost — "Soleimani" is unpredictable, not wrong. A quotation mark is pardoned too: the model
-reads one sentence, and whether a quotation opens or closes in it depends on its neighbours (a quote
-of two sentences leaves the second with a closing mark and no opening one); the placement checks
-judge quotation marks. What remains is the surprise that bad English causes: "has refused to how one
-this information".
+surprisal is summed into words (character offsets into the sentence). A word's *excess* is its
+surprisal minus what is expected of it: for an ordinary word, a linear function of its unigram
+surprisal (wordfreq), its position and its capitalisation, fitted on intact translations; for a
+punctuation mark, its usual cost; for a name or a number (spaCy's entity recogniser, written with a
+capital or a digit), exactly what it cost — "Soleimani" is unpredictable, not wrong. A quotation
+mark is pardoned too: the model reads one sentence, and whether a quotation opens or closes in it
+depends on its neighbours (a quote of two sentences leaves the second with a closing mark and no
+opening one); the placement checks judge quotation marks. What remains is the surprise that bad
+English causes: "has refused to how one this information".
 
 The sentence's fluency (0-100, higher is better) is a logistic function of the mean positive excess
 per word (a word cheaper than expected counts as zero: fluency is the absence of bad surprise, and the

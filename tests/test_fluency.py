@@ -111,7 +111,8 @@ def test_in_context_each_sentence_is_read_after_the_one_before_it(seeds_result, 
     (again,) = FluencyScorer(forgetful_lm).score(
         [texts[k]], documents=[in_context.document_text(RUSSIAN.stem)], contexts=[texts[k - 1]]
     )
-    assert again.fluency == pytest.approx(sentence_containing(in_context.sentences, RUSSIAN.stem, fragment).fluency, abs=1e-3)
+    in_the_run = sentence_containing(in_context.sentences, RUSSIAN.stem, fragment).fluency
+    assert again.fluency == pytest.approx(in_the_run, abs=1e-3)
 
 
 def test_fluency_context_needs_a_causal_language_model():
