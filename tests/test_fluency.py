@@ -76,7 +76,7 @@ def test_word_surprisal_peaks_on_how_one(seeds_result, neural):
     assert fixed.fluency > row.fluency + 30
 
 
-def test_in_context_each_sentence_is_read_after_the_one_before_it(seeds_result, forgetful_lm):
+def test_in_context_each_sentence_is_read_after_the_one_before_it(seeds_result, neural, forgetful_lm):
     """With fluency_context, the language model has just read the previous content sentence: the
     story's topic words ("the suspension" of the operations) stop surprising it, a garbled clause does
     not, and the Russian candidate falls further below the reference than when sentences are read alone."""
@@ -100,7 +100,7 @@ def test_in_context_each_sentence_is_read_after_the_one_before_it(seeds_result, 
 
     for fragment, word in [("suspension furious", "suspension"), ("concerning a resumption", "resumption")]:
         text, excess = read_after(REFERENCE.stem, fragment, word)
-        assert excess < excess_of(FluencyScorer("smollm2").words([text])[0], word) - 5
+        assert excess < excess_of(neural.words([text])[0], word) - 5
     assert read_after(FRENCH.stem, "refused to how one", "how")[1] > 10
     assert sentence_containing(in_context.sentences, FRENCH.stem, "refused to how one").fluency < 25
 
