@@ -50,9 +50,9 @@ def _add_assess(subparsers) -> None:
     parser.add_argument("--fluency-model", default="smollm2", metavar="NAME",
                         help="language model for fluency: smollm2 (default), ngram (fast), a causal LM's "
                              "local directory or hub id, or none")
-    parser.add_argument("--fluency-context", action="store_true",
+    parser.add_argument("--fluency-context", action=argparse.BooleanOptionalAction, default=None,
                         help="a causal LM reads each sentence after the content sentence before it in its "
-                             "document (the quality weights were fitted on sentences read alone)")
+                             "document (default: on for documents, off with --parallel and the n-gram tier)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     parser.set_defaults(run=_run_assess)
 

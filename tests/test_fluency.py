@@ -12,7 +12,7 @@ import pytest
 from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, ROOT, RUSSIAN, sentence_containing
 
 import mtqa
-from mtqa.fluency import WORD_COLUMNS, FluencyScorer
+from mtqa.fluency import WORD_COLUMNS, FluencyScorer, previous_sentences
 from mtqa.lm import dequantised_copy, language_model
 from mtqa.models import PACKAGED
 
@@ -41,9 +41,20 @@ def content_fluency(result, doc_id):
 
 
 def reference_fluency(scorer, result):
+    """The reference's content sentences as the run read them: each after the one before it."""
     marked = result.marked[REFERENCE.stem]
     texts = [s.text for s in marked.content]
-    return [r.fluency for r in scorer.score(texts, documents=[marked.document.text] * len(texts))]
+    contexts = previous_sentences(marked) if result.signature["parameters"]["fluency_context"] else None
+    return [r.fluency for r in scorer.score(texts, documents=[marked.document.text] * len(texts), contexts=contexts)]
+
+
+def read_before(result, doc_id, sent_id):
+    """What the run's language model read before the sentence: the content sentence before it, or
+    nothing when the run read sentences alone."""
+    if not result.signature["parameters"]["fluency_context"]:
+        return ""
+    marked = result.marked[doc_id]
+    return dict(zip((s.sent_id for s in marked.content), previous_sentences(marked)))[sent_id]
 
 
 def excess_of(words, text):
@@ -71,17 +82,23 @@ def test_word_surprisal_peaks_on_how_one(seeds_result, neural):
     top = words.nlargest(2, "excess")
     assert set(top.text) == {"how", "one"}
     assert (top.surprisal > 12).all()
-    fixed = neural.score(["Asked by AFP, the Pentagon has refused to comment on this information."])[0]
-    assert max(w.excess for w in fixed.words) < top.excess.min() - 5
+    # the sentence mended, read as the run read the garbled one
+    before = read_before(seeds_result, FRENCH.stem, row.sent_id)
+    fixed = neural.score(["Asked by AFP, the Pentagon has refused to comment on this information."], contexts=[before])[0]
+    mended = {w.text: w.excess for w in fixed.words}
+    assert max(mended.values()) < top.excess.min()
+    assert max(mended["comment"], mended["on"]) < top.excess.min() - 5
     assert fixed.fluency > row.fluency + 30
 
 
 def test_in_context_each_sentence_is_read_after_the_one_before_it(seeds_result, neural, forgetful_lm):
-    """With fluency_context, the language model has just read the previous content sentence: the
-    story's topic words ("the suspension" of the operations) stop surprising it, a garbled clause does
-    not, and the Russian candidate falls further below the reference than when sentences are read alone."""
-    in_context = mtqa.assess(REFERENCE, [RUSSIAN, FRENCH], metrics=("chrf",), fluency_context=True)
-    alone, read = seeds_result.documents.set_index("doc_id"), in_context.documents.set_index("doc_id")
+    """By default the language model reads a document's sentence after the content sentence before it:
+    the story's topic words ("the suspension" of the operations) stop surprising it, a garbled clause
+    does not, and the Russian candidate falls further below the reference than when sentences are read
+    alone (``fluency_context=False``)."""
+    in_context = seeds_result
+    read_alone = mtqa.assess(REFERENCE, [RUSSIAN, FRENCH], metrics=("chrf",), fluency_context=False)
+    alone, read = read_alone.documents.set_index("doc_id"), in_context.documents.set_index("doc_id")
     assert read.loc[REFERENCE.stem, "fluency"] > alone.loc[REFERENCE.stem, "fluency"] + 5
     gap_alone = alone.loc[REFERENCE.stem, "fluency"] - alone.loc[RUSSIAN.stem, "fluency"]
     gap_read = read.loc[REFERENCE.stem, "fluency"] - read.loc[RUSSIAN.stem, "fluency"]
@@ -89,6 +106,8 @@ def test_in_context_each_sentence_is_read_after_the_one_before_it(seeds_result, 
     assert read.loc[FRENCH.stem, "fluency"] < read.loc[REFERENCE.stem, "fluency"] - 15
     assert in_context.signature["metrics"]["fluency"].endswith("|context:previous-sentence")
     assert in_context.signature["parameters"]["fluency_context"] is True
+    assert read_alone.signature["parameters"]["fluency_context"] is False
+    assert not read_alone.signature["metrics"]["fluency"].endswith("|context:previous-sentence")
 
     # "the suspension" costs little once the reader knows that Washington "began the pause", and
     # "the resumption" once it has read about resuming the operations; "how one" still costs a lot.
@@ -120,6 +139,18 @@ def test_fluency_context_needs_a_causal_language_model():
         mtqa.assess(REFERENCE, FRENCH, fluency_model="ngram", fluency_context=True)
 
 
+def test_line_aligned_inputs_and_the_trigram_read_sentences_alone_by_default(ted_result):
+    """A line-aligned file may join many documents with no boundary marked (a WMT test set), so its
+    lines are read alone unless asked; the n-gram tier always reads sentences alone."""
+    assert ted_result.signature["parameters"]["fluency_context"] is False
+    assert not ted_result.signature["metrics"]["fluency"].endswith("|context:previous-sentence")
+    assert mtqa.AssessOptions().reads_in_context
+    assert not mtqa.AssessOptions(parallel=True).reads_in_context
+    assert mtqa.AssessOptions(parallel=True, fluency_context=True).reads_in_context
+    assert not mtqa.AssessOptions(fluency_model="ngram").reads_in_context
+    assert not mtqa.AssessOptions(fluency_model="none").reads_in_context
+
+
 def test_the_russian_candidates_doubled_periods_are_surprising_and_cost_fluency(seeds_result, neural):
     table = seeds_result.sentences
     doubled = table[(table.doc_id == RUSSIAN.stem) & table.text.str.endswith("..")]
@@ -145,8 +176,9 @@ def test_words_cheaper_than_expected_do_not_offset_a_surprising_one(neural):
 
 def test_reference_free_fluency_checks_count_in_the_sentence_score(seeds_result, neural):
     row = sentence_containing(seeds_result.sentences, RUSSIAN.stem, "Administration sources said they said")
-    (checked,) = neural.score([row.text])
-    (unchecked,) = neural.score([row.text], checks=[])
+    before = [read_before(seeds_result, RUSSIAN.stem, row.sent_id)]
+    (checked,) = neural.score([row.text], contexts=before)
+    (unchecked,) = neural.score([row.text], checks=[], contexts=before)
     assert checked.findings == ("repeated-verb",) and unchecked.findings == ()
     assert checked.fluency == pytest.approx(row.fluency, abs=1e-4)
     assert checked.fluency < unchecked.fluency - 20
