@@ -12,7 +12,7 @@
 3. Documents (TED zh→en MQM, DiaBLa fr→en judgements): Pearson and Spearman correlation of sentence
    fluency with the human scores, SmolLM2 reading each translation alone and after the translation
    before it (TED: the same system's previous segment of the talk; DiaBLa: the previous utterance
-   of the dialogue), as ``mtqa assess --fluency-context`` reads documents.
+   of the dialogue), as ``mtqa assess`` reads documents by default.
 4. Throughput on ``--throughput`` real sentences (MLQE-PE): each tier batched (one call, the model
    groups sentences by length) and one sentence per call (SmolLM2: one row per forward pass), and
    the whole scorer batched (language model, named entities, word frequencies). The modes take turns
