@@ -40,14 +40,6 @@ def content_fluency(result, doc_id):
     return result.sentences[(result.sentences.doc_id == doc_id) & (result.sentences.status != "boilerplate")].fluency
 
 
-def reference_fluency(scorer, result):
-    """The reference's content sentences as the run read them: each after the one before it."""
-    marked = result.marked[REFERENCE.stem]
-    texts = [s.text for s in marked.content]
-    contexts = previous_sentences(marked) if result.signature["parameters"]["fluency_context"] else None
-    return [r.fluency for r in scorer.score(texts, documents=[marked.document.text] * len(texts), contexts=contexts)]
-
-
 def read_before(result, doc_id, sent_id):
     """What the run's language model read before the sentence: the content sentence before it, or
     nothing when the run read sentences alone."""
@@ -55,6 +47,14 @@ def read_before(result, doc_id, sent_id):
         return ""
     marked = result.marked[doc_id]
     return dict(zip((s.sent_id for s in marked.content), previous_sentences(marked)))[sent_id]
+
+
+def reference_fluency(scorer, result):
+    """The fluency of the reference's content sentences, each read as the run read it."""
+    marked = result.marked[REFERENCE.stem]
+    texts = [s.text for s in marked.content]
+    contexts = [read_before(result, REFERENCE.stem, s.sent_id) for s in marked.content]
+    return [r.fluency for r in scorer.score(texts, documents=[marked.document.text] * len(texts), contexts=contexts)]
 
 
 def excess_of(words, text):
