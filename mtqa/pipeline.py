@@ -19,6 +19,7 @@ from .intervals import add_document_intervals
 from .find_errors import find_errors
 from .fluency import fluency_checks, fluency_scorer, score_documents
 from .reference_quality import reference_warnings
+from .lm import is_causal
 from .load import Document, check_line_aligned, check_unique_ids, load_document
 from .metrics import REFERENCE_METRICS, Metric
 from .metrics.unexplained import UnexplainedBits
@@ -69,9 +70,14 @@ class AssessOptions:
             raise InputError(None, f"batch_size must be at least 1, got {self.batch_size}")
         if self.bootstrap_resamples < 1:
             raise InputError(None, f"bootstrap_resamples must be at least 1, got {self.bootstrap_resamples}")
-        if self.fluency_context and self.fluency_model in ("ngram", "none"):
+        if self.fluency_context and not self.causal_fluency_model:
             raise InputError(None, f"fluency_context needs a causal language model, not {self.fluency_model!r} "
                                    "(the n-gram tier reads sentences alone)")
+
+    @property
+    def causal_fluency_model(self) -> bool:
+        """Whether the fluency model is a causal LM, one that can read a context (not "ngram", not "none")."""
+        return self.fluency_model != "none" and is_causal(self.fluency_model)
 
     @property
     def reads_in_context(self) -> bool:
@@ -79,7 +85,7 @@ class AssessOptions:
         resolved)."""
         if self.fluency_context is not None:
             return self.fluency_context
-        return self.fluency_model not in ("ngram", "none") and not self.parallel
+        return self.causal_fluency_model and not self.parallel
 
 
 DocumentInput = str | Path | Document

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from ..fluency import word_bits
-from ..lm import TokenSurprisal, is_causal, language_model
+from ..lm import TokenSurprisal, language_model
 from .base import MeanMetric, check_pairs
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class UnexplainedBits(MeanMetric):
     def for_run(cls, options: AssessOptions, progress: bool = False) -> UnexplainedBits | None:
         """The run's fluency model, if it is a causal LM: with "ngram" or "none" the quality score uses
         a variant fitted without this metric."""
-        if options.fluency_model == "none" or not is_causal(options.fluency_model):
+        if not options.causal_fluency_model:
             return None
         return cls(options.fluency_model, progress)
 
