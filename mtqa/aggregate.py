@@ -22,7 +22,7 @@ ERROR_COLUMNS = [
     "doc_id", "sent_id", "start", "end", "doc_start", "doc_end", "text", "category", "severity",
     "detector", "explanation", "suggestion",
 ]
-REFERENCE_COLUMNS = ["doc_id", "candidate", "sent_id", "start", "end", "text", "status"]
+REFERENCE_COLUMNS = ["doc_id", "candidate", "sent_id", "start", "end", "text", "status", "fluency"]
 DOCUMENT_COLUMNS = [
     "doc_id", "role", "origin", "system", "n_sentences", "n_content", "n_aligned", "n_unaligned",
     "n_boilerplate", "n_words", "n_errors", "n_minor", "n_major", "n_critical",
@@ -96,8 +96,12 @@ def sentence_table(
 
 
 def reference_table(
-    references: list[MarkedDocument], candidates: list[MarkedDocument], alignments: dict[str, Alignment]
+    references: list[MarkedDocument], candidates: list[MarkedDocument], alignments: dict[str, Alignment],
+    fluency: dict[tuple[str, int], float] | None = None,
 ) -> pd.DataFrame:
+    """One row per reference sentence and candidate: covered, omitted or boilerplate, and the
+    sentence's own fluency (content sentences), so a flawed reference sentence can be seen."""
+    fluency = fluency or {}
     rows = []
     for reference in references:
         ref_id = reference.document.doc_id
@@ -122,9 +126,12 @@ def reference_table(
                         "end": s.end,
                         "text": s.text,
                         "status": status,
+                        "fluency": fluency.get((ref_id, s.sent_id)),
                     }
                 )
-    return pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
+    table = pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
+    table["fluency"] = pd.to_numeric(table["fluency"]).round(SCORE_DECIMALS)
+    return table
 
 
 def _words(texts) -> int:

@@ -207,7 +207,7 @@ def assess(
     documents = add_document_intervals(
         documents, sentences, scores, fluency.scores, options.bootstrap_resamples, options.seed
     )
-    reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments)
+    reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments, fluency.scores)
     models = {"embedding": options.embedding_model}
     if options.find_errors:
         models["linguistic-annotation"] = "spacy-en"

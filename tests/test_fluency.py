@@ -49,8 +49,15 @@ def read_before(result, doc_id, sent_id):
     return dict(zip((s.sent_id for s in marked.content), previous_sentences(marked)))[sent_id]
 
 
-def reference_fluency(scorer, result):
-    """The fluency of the reference's content sentences, each read as the run read it."""
+def reference_fluency(result):
+    """The run's fluency of the reference's content sentences (reference.csv), in order."""
+    table = result.reference[(result.reference.candidate == result.candidates[0]) & (result.reference.status != "boilerplate")]
+    return table.sort_values("sent_id").fluency.tolist()
+
+
+def rescored_reference_fluency(scorer, result):
+    """The fluency of the reference's content sentences rescored outside the run, each read as the run
+    read it."""
     marked = result.marked[REFERENCE.stem]
     texts = [s.text for s in marked.content]
     contexts = [read_before(result, REFERENCE.stem, s.sent_id) for s in marked.content]
@@ -69,9 +76,25 @@ def test_the_french_candidate_is_clearly_less_fluent_than_the_reference(seeds_re
     assert documents.loc[FRENCH.stem, "fluency"] < documents.loc[REFERENCE.stem, "fluency"] - 15
 
 
-def test_the_pentagon_refusal_scores_below_nearly_every_reference_sentence(seeds_result, neural):
+def test_the_reference_table_shows_each_reference_sentence_s_own_fluency(seeds_result):
+    """The reference's document fluency is the mean of its content sentences, each in reference.csv:
+    its least fluent is the headline with the typo "killiing", and furniture has no score."""
+    table = seeds_result.reference
+    for candidate in seeds_result.candidates:
+        rows = table[table.candidate == candidate].set_index("sent_id")
+        content = rows[rows.status != "boilerplate"]
+        assert content.fluency.between(0, 100).all()
+        assert rows[rows.status == "boilerplate"].fluency.isna().all()
+        assert "killiing" in content.loc[content.fluency.idxmin(), "text"]
+        documents = seeds_result.documents.set_index("doc_id")
+        assert content.fluency.mean() == pytest.approx(documents.loc[REFERENCE.stem, "fluency"], abs=1e-3)
+    by_candidate = table.pivot(index="sent_id", columns="candidate", values="fluency")
+    assert (by_candidate.nunique(axis=1, dropna=True) <= 1).all()  # a reference sentence's own score
+
+
+def test_the_pentagon_refusal_scores_below_nearly_every_reference_sentence(seeds_result):
     refusal = sentence_containing(seeds_result.sentences, FRENCH.stem, "refused to how one").fluency
-    reference = reference_fluency(neural, seeds_result)
+    reference = reference_fluency(seeds_result)
     assert refusal < 25
     assert sum(f > refusal for f in reference) >= 0.9 * len(reference)
 
@@ -253,8 +276,9 @@ def test_documents_report_mean_fluency_for_candidates_and_the_reference(seeds_re
     documents = seeds_result.documents.set_index("doc_id")
     for path in CANDIDATES:
         assert documents.loc[path.stem, "fluency"] == pytest.approx(content_fluency(seeds_result, path.stem).mean(), abs=1e-3)
-    reference = reference_fluency(neural, seeds_result)
-    assert documents.loc[REFERENCE.stem, "fluency"] == pytest.approx(sum(reference) / len(reference), abs=1e-3)
+    rescored = rescored_reference_fluency(neural, seeds_result)
+    assert reference_fluency(seeds_result) == pytest.approx(rescored, abs=1e-3)
+    assert documents.loc[REFERENCE.stem, "fluency"] == pytest.approx(sum(rescored) / len(rescored), abs=1e-3)
 
 
 def test_the_words_table_points_into_each_sentence(seeds_result):
@@ -334,7 +358,7 @@ def test_assess_with_the_trigram_tier(trigram):
     language_model_only = [r.fluency for r in trigram.score(list(texts), checks=[])]
     refusal = sentence_containing(result.sentences, FRENCH.stem, "refused to how one")
     assert language_model_only[list(texts).index(refusal.text)] <= sorted(language_model_only)[2]
-    reference = reference_fluency(trigram, result)
+    reference = reference_fluency(result)
     assert sum(f > refusal.fluency for f in reference) >= 0.75 * len(reference)
     assert content.mean() < sum(reference) / len(reference) - 15
 
