@@ -90,9 +90,7 @@ def sentence_table(
             grouped.penalty.sum().reindex(keys, fill_value=0).to_numpy()[content.to_numpy()]
         )
     table["n_errors"] = table["n_errors"].astype("Int64")
-    for column in ("align_score", *UNIT_METRICS, *extra, "fluency", "quality", "mqm_penalty"):
-        table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
-    return table
+    return _round_scores(table, ("align_score", *UNIT_METRICS, *extra, "fluency", "quality", "mqm_penalty"))
 
 
 def reference_table(
@@ -129,8 +127,13 @@ def reference_table(
                         "fluency": fluency.get((ref_id, s.sent_id)),
                     }
                 )
-    table = pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
-    table["fluency"] = pd.to_numeric(table["fluency"]).round(SCORE_DECIMALS)
+    return _round_scores(pd.DataFrame(rows, columns=REFERENCE_COLUMNS), ("fluency",))
+
+
+def _round_scores(table: pd.DataFrame, columns) -> pd.DataFrame:
+    """The score columns as numbers rounded to SCORE_DECIMALS (empty cells stay empty)."""
+    for column in columns:
+        table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
     return table
 
 
@@ -187,9 +190,7 @@ def document_table(
     table = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
     for column in ("n_aligned", "n_unaligned", "n_errors", "n_minor", "n_major", "n_critical"):
         table[column] = table[column].astype("Int64")
-    for column in (*UNIT_METRICS, "fluency", "quality", "mqm_score"):
-        table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
-    return table
+    return _round_scores(table, (*UNIT_METRICS, "fluency", "quality", "mqm_score"))
 
 
 def mqm_score(penalty: float, n_words: int) -> float:

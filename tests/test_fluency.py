@@ -49,10 +49,15 @@ def read_before(result, doc_id, sent_id):
     return dict(zip((s.sent_id for s in marked.content), previous_sentences(marked)))[sent_id]
 
 
-def reference_fluency(result):
-    """The run's fluency of the reference's content sentences (reference.csv), in order."""
+def reference_content(result):
+    """The reference's content sentences in reference.csv (the first candidate's rows), in order."""
     table = result.reference[(result.reference.candidate == result.candidates[0]) & (result.reference.status != "boilerplate")]
-    return table.sort_values("sent_id").fluency.tolist()
+    return table.sort_values("sent_id")
+
+
+def reference_fluency(result):
+    """The run's fluency of the reference's content sentences, in order."""
+    return reference_content(result).fluency.tolist()
 
 
 def rescored_reference_fluency(scorer, result):
@@ -80,16 +85,14 @@ def test_the_reference_table_shows_each_reference_sentence_s_own_fluency(seeds_r
     """The reference's document fluency is the mean of its content sentences, each in reference.csv:
     its least fluent is the headline with the typo "killiing", and furniture has no score."""
     table = seeds_result.reference
-    for candidate in seeds_result.candidates:
-        rows = table[table.candidate == candidate].set_index("sent_id")
-        content = rows[rows.status != "boilerplate"]
-        assert content.fluency.between(0, 100).all()
-        assert rows[rows.status == "boilerplate"].fluency.isna().all()
-        assert "killiing" in content.loc[content.fluency.idxmin(), "text"]
-        documents = seeds_result.documents.set_index("doc_id")
-        assert content.fluency.mean() == pytest.approx(documents.loc[REFERENCE.stem, "fluency"], abs=1e-3)
     by_candidate = table.pivot(index="sent_id", columns="candidate", values="fluency")
     assert (by_candidate.nunique(axis=1, dropna=True) <= 1).all()  # a reference sentence's own score
+    assert table[table.status == "boilerplate"].fluency.isna().all()
+    content = reference_content(seeds_result)
+    assert content.fluency.between(0, 100).all()
+    assert "killiing" in content.loc[content.fluency.idxmin(), "text"]
+    documents = seeds_result.documents.set_index("doc_id")
+    assert content.fluency.mean() == pytest.approx(documents.loc[REFERENCE.stem, "fluency"], abs=1e-3)
 
 
 def test_the_pentagon_refusal_scores_below_nearly_every_reference_sentence(seeds_result):
