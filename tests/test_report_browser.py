@@ -38,8 +38,8 @@ def browser():
 class Visit:
     """A page opened on a report file, recording every request, console message and page error."""
 
-    def __init__(self, browser, path: Path):
-        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    def __init__(self, browser, path: Path, width: int = 1400):
+        self.page = browser.new_page(viewport={"width": width, "height": 1000})
         self.requests, self.console, self.errors = [], [], []
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
@@ -85,6 +85,21 @@ def test_the_seeds_report_loads_offline_without_errors_or_requests(browser, seed
     assert visit.page.inner_text("#f-count") == f"{len(rows)} of {len(rows)} rows shown"
     assert visit.page.locator("#plots svg").count() >= 1
     visit.screenshot("report-seeds.png")
+    visit.page.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_report_fits_a_laptop_screen_and_wide_tables_scroll_inside_their_card(browser, seeds_report, width):
+    """The page never scrolls sideways: the summary of four candidates, each with score intervals and
+    severity counts, fits or scrolls within its own box."""
+    visit = Visit(browser, seeds_report, width)
+    sizes = visit.page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert sizes[0] <= sizes[1]
+    summary = visit.page.locator("table.summary")
+    assert summary.locator("tbody tr").count() == 4
+    box = visit.page.locator("#summary").bounding_box()
+    assert visit.page.locator("#summary .scroll-x").first.bounding_box()["width"] <= box["width"]
+    visit.screenshot(f"report-seeds-{width}.png")
     visit.page.close()
 
 
