@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (and exit status 2), like every other input error."""
 
     def error(self, message: str):  # type: ignore[override]
-        raise InputError(None, f"{self.prog}: {message} (see {self.prog} --help)")
+        raise InputError(None, f"{message} (see {self.prog} --help)")
 
 
 def _add_assess(subparsers) -> None:

@@ -97,3 +97,5 @@ def test_unknown_subcommand_is_a_usage_error():
     run = mtqa("asess")
     assert run.returncode == 2 and run.stderr.count("\n") == 1
     assert "invalid choice: 'asess'" in run.stderr
+    assert run.stderr.startswith("mtqa: error: argument command: ") and run.stderr.count("mtqa:") == 1
+    assert run.stderr.endswith("(see mtqa --help)\n")
