@@ -6,6 +6,7 @@ Columns that a stage has not computed stay empty (NaN), never filled with a made
 from __future__ import annotations
 
 import math
+from typing import Iterable
 
 import pandas as pd
 
@@ -130,7 +131,7 @@ def reference_table(
     return _round_scores(pd.DataFrame(rows, columns=REFERENCE_COLUMNS), ("fluency",))
 
 
-def _round_scores(table: pd.DataFrame, columns) -> pd.DataFrame:
+def _round_scores(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """The score columns as numbers rounded to SCORE_DECIMALS (empty cells stay empty)."""
     for column in columns:
         table[column] = pd.to_numeric(table[column]).round(SCORE_DECIMALS)
