@@ -1,5 +1,6 @@
 """TED talks zh→en (WMT21 MQM): segment-level agreement of mtqa's scores with professional MQM
-judgements, beside chrF, BLEU and TER computed in the same run; and the two systems' means."""
+judgements, beside chrF, BLEU and TER computed in the same run, also with each rater's severity taken
+out; and the two systems' means."""
 
 from __future__ import annotations
 
@@ -20,6 +21,23 @@ def system_table(scored: pd.DataFrame, scores) -> pd.DataFrame:
     return means.rename(columns=columns).reset_index()
 
 
+def rater_note(scored: pd.DataFrame, scores) -> str:
+    """How far the raters' severity, which no score of the translation can follow, caps the figures."""
+    means = scored.groupby("rater").human.mean()
+    harshest = means.idxmin()
+    shares = (scored.rater == harshest).groupby(scored.system).mean()
+    centred = scored.human - scored.groupby("rater").human.transform("mean")
+    figures = ", ".join(
+        f"{s.label} {correlation.agreement(correlation.oriented(scored, s), centred)['pearson']:.3f}" for s in scores
+    )
+    return (
+        f"One rater judged each segment, {len(means)} raters in all, with mean MQM scores from {means.max():.2f} "
+        f"to {means.min():.2f}; the harshest ({harshest}) judged "
+        + ", ".join(f"{share * 100:.0f} % of {system}'s segments" for system, share in shares.items())
+        + f". Against the human score minus its rater's mean, Pearson is: {figures}."
+    )
+
+
 def run(quick: bool) -> list[Section]:
     data = datasets.ted(quick)
     scored, timings = score_judged(data, fluency_tier(quick))
@@ -28,6 +46,7 @@ def run(quick: bool) -> list[Section]:
         f"{len(scored)} segments ({data.table.system.nunique()} systems, {data.table.group.nunique()} talks); "
         f"human score: {data.human}; reference: {data.reference}. mtqa ran in `--parallel` mode.",
         correlation.quality_note(data.name),
+        rater_note(scored, scores),
         correlation.lexical_consistency(scored),
         *correlation.empty_note(empty),
     ]

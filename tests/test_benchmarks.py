@@ -1,13 +1,14 @@
 """The benchmark harness: discovery, a quick run on small real subsets of benchmarks/data, the report's
 sections, failure reporting; and the quality fit's building blocks on real rows."""
 
+import re
 import types
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks import datasets, fit_quality
+from benchmarks import correlation, datasets, fit_quality, ted_mqm
 from benchmarks.harness import Section, discover, render, run_benchmarks, short_name
 from benchmarks.run import main
 from mtqa.quality import QualityModel
@@ -60,6 +61,19 @@ def test_the_ted_table_sets_mtqa_scores_beside_the_baselines(quick_report):
                 "| BLEU | baseline (sacrebleu) | 120 |", "| −TER | baseline (sacrebleu) | 120 |"):
         assert row in ted, row
     assert "equal the sacrebleu baselines computed independently" in ted
+    assert "Against the human score minus its rater's mean, Pearson is: quality " in ted
+
+
+def test_the_ted_figures_are_also_given_on_each_raters_own_scale():
+    """One professional judged each TED segment, and the judges' severity differs more than the systems
+    do: a score that knew each rater's scale would agree fully once the rater's mean is removed."""
+    table = datasets.ted().table
+    table["own_scale"] = table.human - table.groupby("rater").human.transform("mean")
+    note = ted_mqm.rater_note(table, [correlation.Score("own_scale", "own scale", "test"),
+                                      correlation.Score("human", "raw MQM", "test")])
+    assert "7 raters in all, with mean MQM scores from -0.33 to -5.03; the harshest (rater3)" in note
+    assert "own scale 1.000" in note
+    assert float(re.search(r"raw MQM (\d\.\d+)", note).group(1)) < 0.9  # the raters' means are far apart
 
 
 def test_demetr_accuracy_is_given_per_severity(quick_report):
