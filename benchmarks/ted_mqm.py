@@ -26,7 +26,7 @@ def rater_note(scored: pd.DataFrame, scores) -> str:
     means = scored.groupby("rater").human.mean()
     harshest = means.idxmin()
     shares = (scored.rater == harshest).groupby(scored.system).mean()
-    centred = scored.human - scored.groupby("rater").human.transform("mean")
+    centred = scored.human - scored.rater.map(means)
     figures = ", ".join(
         f"{s.label} {correlation.agreement(correlation.oriented(scored, s), centred)['pearson']:.3f}" for s in scores
     )
