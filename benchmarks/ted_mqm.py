@@ -26,9 +26,10 @@ def rater_note(scored: pd.DataFrame, scores) -> str:
     means = scored.groupby("rater").human.mean()
     harshest = means.idxmin()
     shares = (scored.rater == harshest).groupby(scored.system).mean()
-    centred = scored.human - scored.rater.map(means)
+    centred = scored.assign(rater_centred=scored.human - scored.rater.map(means))
     figures = ", ".join(
-        f"{s.label} {correlation.agreement(correlation.oriented(scored, s), centred)['pearson']:.3f}" for s in scores
+        f"{row.score} {row.pearson:.3f}"
+        for row in correlation.correlation_table(centred, "rater_centred", scores).itertuples()
     )
     return (
         f"One rater judged each segment, {len(means)} raters in all, with mean MQM scores from {means.max():.2f} "
