@@ -35,6 +35,9 @@ def _add_assess(subparsers) -> None:
     parser.add_argument("--candidate", action="append", default=[], metavar="FILE",
                         help="candidate translation (repeat for several)")
     parser.add_argument("--manifest", metavar="TOML", help="read documents, roles and metadata from a manifest")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="quality estimation: assess the candidates without a reference (fluency, the errors "
+                             "found without one, the reference-free quality)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--parallel", action="store_true",
                         help="line-aligned inputs: line i of each candidate translates line i of the reference")
@@ -77,17 +80,20 @@ def _run_assess(args: argparse.Namespace) -> int:
 
     switches: dict[str, bool] = {}
     if args.manifest:
-        if args.reference or args.candidate:
-            raise InputError(args.manifest, "give either --manifest or --reference/--candidate, not both")
+        if args.reference or args.candidate or args.no_reference:
+            raise InputError(args.manifest, "give either --manifest or --reference/--no-reference/--candidate, not both")
         manifest = load_manifest(args.manifest)
         references, candidates = manifest.references, manifest.candidates
         switches.update(manifest.checks)
     else:
-        if not args.reference:
-            raise InputError(None, "mtqa assess: --reference is required (or --manifest)")
+        if args.no_reference and args.reference:
+            raise InputError(None, "mtqa assess: give either --reference or --no-reference, not both")
+        if not args.reference and not args.no_reference:
+            raise InputError(None, "mtqa assess: --reference is required (or --manifest, or --no-reference "
+                                   "for quality estimation)")
         if not args.candidate:
             raise InputError(None, "mtqa assess: at least one --candidate is required (or --manifest)")
-        references, candidates = args.reference, args.candidate
+        references, candidates = args.reference or None, args.candidate
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(out, "exists and is not a folder")

@@ -122,6 +122,8 @@ def _mark(document: Document, options: AssessOptions) -> MarkedDocument:
 def _align(
     candidate: MarkedDocument, references: list[MarkedDocument], options: AssessOptions
 ) -> Alignment:
+    if not references:  # quality estimation: every content sentence is unaligned
+        return Alignment(candidate.document.doc_id, ())
     if options.parallel:
         primary = references[0]
         return align_parallel(candidate.document.doc_id, candidate.sentences, primary.sentences, primary.document.doc_id)
@@ -141,7 +143,7 @@ def _metrics(options: AssessOptions, progress: bool) -> list[Metric]:
 
 
 def assess(
-    reference: DocumentInput | Iterable[DocumentInput],
+    reference: DocumentInput | Iterable[DocumentInput] | None,
     candidates: DocumentInput | Iterable[DocumentInput] | Mapping[str, DocumentInput],
     *,
     options: AssessOptions | None = None,
@@ -151,18 +153,24 @@ def assess(
     """Assess candidate translations against one reference (or several: the first is primary).
 
     ``reference`` and ``candidates`` are file paths or :class:`~mtqa.load.Document` objects; a mapping
-    gives candidates explicit ids. Keyword overrides set fields of :class:`AssessOptions`.
+    gives candidates explicit ids. ``reference=None`` is quality estimation: no alignment and no
+    reference metrics; fluency, the errors found without a reference and the reference-free quality.
+    Keyword overrides set fields of :class:`AssessOptions`.
     """
     options = replace(options or AssessOptions(), **overrides)
     options = replace(options, fluency_context=options.reads_in_context)  # run.json records what ran
-    references = _as_documents(reference, "reference")
+    references = _as_documents(reference, "reference") if reference is not None else []
+    if reference is not None and not references:
+        raise InputError(None, "no reference documents (reference=None assesses without one)")
+    if not references:  # quality estimation: no reference metric runs (run.json records what ran)
+        options = replace(options, metrics=())
     candidate_docs = _as_documents(candidates, "candidate")
     if not candidate_docs:
         raise InputError(None, "no candidate documents")
     check_unique_ids(references + candidate_docs)
     if options.fluency_model != "none":
         fluency_scorer(options.fluency_model)  # load it now: a bad model fails before the slow stages
-    if options.parallel:
+    if options.parallel and references:
         for candidate in candidate_docs:
             check_line_aligned(references[0], candidate)
 
@@ -197,7 +205,7 @@ def assess(
                             surprisals=fluency.by_sentence(), parallel=options.parallel,
                             words_after_reference=after_reference.words if after_reference else None)
         errors = aggregate.error_table(spans)
-    primary = references[0].doc_id
+    primary = references[0].doc_id if references else ""
     sentences = add_quality(
         aggregate.sentence_table(
             marked_cands, scores, primary, errors if options.find_errors else None, fluency.scores

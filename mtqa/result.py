@@ -55,6 +55,12 @@ class Assessment:
     def references(self) -> list[str]:
         return self.documents.loc[self.documents.role == "reference", "doc_id"].tolist()
 
+    @property
+    def primary_reference(self) -> str | None:
+        """The reference the candidates were aligned to first; None in quality estimation (no reference)."""
+        references = self.references
+        return references[0] if references else None
+
     def document_text(self, doc_id: str) -> str:
         return self.marked[doc_id].document.text
 

@@ -29,6 +29,14 @@ def seeds_result():
     return mtqa.assess(REFERENCE, CANDIDATES)
 
 
+@pytest.fixture(scope="session")
+def qe_result():
+    """Quality estimation: the French and Russian translations assessed with no reference."""
+    import mtqa
+
+    return mtqa.assess(None, [FRENCH, RUSSIAN])
+
+
 @pytest.fixture
 def forgetful_lm(monkeypatch):
     """SmolLM2 with its memory of texts scored after a context switched off for one test: every call

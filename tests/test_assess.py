@@ -2,10 +2,11 @@
 
 import pandas as pd
 import pytest
-from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, sentence_containing
+from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, RUSSIAN, sentence_containing
 
 import mtqa
 from mtqa.aggregate import DOCUMENT_COLUMNS, ERROR_COLUMNS, EXTRA_UNIT_METRICS, REFERENCE_COLUMNS, SENTENCE_COLUMNS, ci_columns
+from mtqa.quality import packaged_model
 
 
 def test_tables_have_the_contract_columns(seeds_result):
@@ -93,3 +94,54 @@ def test_parallel_mode_refuses_a_line_count_mismatch(tmp_path):
     short.write_text("only one line\n")
     with pytest.raises(mtqa.InputError, match=r"short.txt: has 1 lines but the reference .* has 529"):
         mtqa.assess(DATA / "ted_zhen" / "reference.txt", [short], parallel=True)
+
+
+def test_without_a_reference_nothing_is_aligned_and_no_reference_metric_runs(qe_result):
+    """Quality estimation (``reference=None``): the candidates keep their contract columns, but every
+    content sentence is unaligned and the reference metrics stay empty, in the tables and in run.json."""
+    content = qe_result.sentences[qe_result.sentences.status != "boilerplate"]
+    assert set(content.status) == {"unaligned"}
+    assert content[["ref_ids", "ref_text", "align_score", "chrf", "bleu", "ter", "semantic"]].isna().all().all()
+    assert "unexplained_bits" not in qe_result.sentences
+    assert qe_result.references == [] and qe_result.primary_reference is None and qe_result.reference.empty
+    assert list(qe_result.signature["metrics"]) == ["fluency"] and not qe_result.signature["parameters"]["metrics"]
+    assert qe_result.warnings == []
+
+
+def test_without_a_reference_what_needs_none_is_as_in_a_run_with_one(qe_result, seeds_result):
+    """Segmentation, page furniture and fluency do not depend on the reference; quality comes from the
+    packaged reference-free variant."""
+    mine = qe_result.sentences.set_index(["doc_id", "sent_id"])
+    theirs = seeds_result.sentences.set_index(["doc_id", "sent_id"]).loc[mine.index]
+    assert (mine.text == theirs.text).all()
+    assert ((mine.status == "boilerplate") == (theirs.status == "boilerplate")).all()
+    pd.testing.assert_series_equal(mine.fluency, theirs.fluency)
+    content = mine[mine.status != "boilerplate"]
+    variant = packaged_model().variant("reference_free")
+    assert content.quality.to_numpy() == pytest.approx(variant.score(content), abs=1e-3)  # tables round to 4 places
+
+
+def test_without_a_reference_the_errors_found_are_those_that_need_none(qe_result):
+    errors = qe_result.errors
+    assert not errors.detector.str.contains("reference").any()
+    for fragment, found, category, detector in [
+        ("the general iranian", "general iranian", "fluency/word-order", "check:demonym-order"),
+        ("has refused to how one this information", "how one this", "fluency/grammar", "language-model"),
+    ]:
+        sentence = sentence_containing(qe_result.sentences, FRENCH.stem, fragment)
+        spans = errors[(errors.doc_id == FRENCH.stem) & (errors.sent_id == sentence.sent_id)]
+        span = spans[spans.text == found]
+        assert len(span) == 1, spans[["text", "category", "detector"]]
+        assert span.category.iloc[0] == category and detector in span.detector.iloc[0]
+
+
+def test_without_a_reference_the_garbled_french_translation_ranks_below_the_russian(qe_result):
+    documents = qe_result.documents.set_index("doc_id")
+    french, russian = documents.loc[FRENCH.stem], documents.loc[RUSSIAN.stem]
+    assert french.fluency_ci_high < russian.fluency_ci_low
+    assert french.quality < russian.quality and french.mqm_score < russian.mqm_score
+
+
+def test_an_empty_reference_list_is_refused_not_taken_for_quality_estimation():
+    with pytest.raises(mtqa.InputError, match="no reference documents"):
+        mtqa.assess([], [FRENCH])

@@ -67,6 +67,22 @@ def test_report_escapes_document_text(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_no_reference_is_quality_estimation(tmp_path):
+    out = tmp_path / "out"
+    run = mtqa("assess", "--no-reference", "--candidate", str(FRENCH), "--out", str(out), "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert {p.name for p in out.iterdir()} == OUTPUTS
+    sentences = pd.read_csv(out / "sentences.csv")
+    assert list(sentences.columns) == SENTENCE_COLUMNS  # no unexplained bits: nothing to read them after
+    assert set(sentences.status) == {"unaligned", "boilerplate"} and sentences.chrf.isna().all()
+    assert sentences[sentences.status == "unaligned"].quality.notna().all()
+    assert len(pd.read_csv(out / "reference.csv")) == 0
+    assert [i["role"] for i in json.loads((out / "run.json").read_text())["inputs"]] == ["candidate"]
+    html = (out / "report.html").read_text()
+    assert "without a reference (quality estimation)" in html
+    assert '<th scope="col">Reference</th>' not in html and 'id="f-status"' not in html
+
+
 def write(path, content: bytes):
     path.write_bytes(content)
     return path
@@ -81,8 +97,10 @@ def write(path, content: bytes):
         (lambda t: ["--reference", str(REFERENCE), "--candidate", str(write(t / "latin.txt", "Irak à l'arrêt".encode("cp1252")))], "latin.txt: not valid UTF-8"),
         (lambda t: ["--parallel", "--reference", str(DATA / "ted_zhen" / "reference.txt"), "--candidate", str(FRENCH)], "000_cc02e8cbdcfd7727.txt: has 25 lines but the reference"),
         (lambda t: ["--reference", str(REFERENCE), "--candidate", str(FRENCH), "--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (lambda t: ["--candidate", str(FRENCH)], "--reference is required (or --manifest, or --no-reference"),
+        (lambda t: ["--no-reference", "--reference", str(REFERENCE), "--candidate", str(FRENCH)], "either --reference or --no-reference"),
     ],
-    ids=["missing", "empty", "binary", "not-utf8", "line-mismatch", "unknown-option"],
+    ids=["missing", "empty", "binary", "not-utf8", "line-mismatch", "unknown-option", "no-reference-given", "both"],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, make_args, message):
     out = tmp_path / "out"

@@ -88,6 +88,21 @@ def test_the_seeds_report_loads_offline_without_errors_or_requests(browser, seed
     visit.page.close()
 
 
+def test_a_report_without_a_reference_loads_and_filters_without_errors(browser, qe_result, tmp_path):
+    """Quality estimation: no reference column and no status filter, and the other filters still work."""
+    visit = Visit(browser, write(tmp_path, qe_result))
+    assert visit.requests == [visit.url] and visit.console == [] and visit.errors == []
+    assert visit.page.locator("#f-status").count() == 0
+    assert visit.page.locator("table.sentences td.ref").count() == 0
+    content = qe_result.sentences[qe_result.sentences.status != "boilerplate"]
+    assert len(visit.visible_rows()) == len(content)
+    visit.select("category", "fluency/word-order")
+    errors = qe_result.errors[qe_result.errors.category == "fluency/word-order"]
+    assert len(visit.visible_rows()) == errors[["doc_id", "sent_id"]].drop_duplicates().shape[0] > 0
+    visit.screenshot("report-quality-estimation.png")
+    visit.page.close()
+
+
 def sideways_overflow(visit) -> dict:
     """How many pixels the page, and each wide table's box in the summary section, would scroll sideways."""
     return visit.page.evaluate(

@@ -54,18 +54,19 @@ class Score:
     digits: int
     meaning: str  # the header's tooltip
     better: str = ""  # "higher" or "lower": the summary marks the best candidate; "" marks none
+    needs_reference: bool = False  # left out of the summary of a run without a reference
 
 
 # Document-level scores of the summary, in display order; a column the result lacks is left out.
 SUMMARY_SCORES = (
     Score("quality", "Quality", 1, "mean sentence quality, 0–100, higher is better", "higher"),
     Score("mqm_score", "MQM", 1, "MQM-style score: minus the error penalties (minor 1, major 5, critical 25) per 100 words; 0 is flawless, higher is better", "higher"),
-    Score("fidelity", "Fidelity", 3, "fidelity to the reference, higher is better", "higher"),
-    Score("semantic", "Semantic", 3, "mean cosine similarity of aligned sentences to their reference, higher is better", "higher"),
+    Score("fidelity", "Fidelity", 3, "fidelity to the reference, higher is better", "higher", True),
+    Score("semantic", "Semantic", 3, "mean cosine similarity of aligned sentences to their reference, higher is better", "higher", True),
     Score("fluency", "Fluency", 1, "mean reference-free fluency, 0–100, higher is better", "higher"),
-    Score("chrf", "chrF", 1, "corpus chrF over aligned units, higher is better", "higher"),
-    Score("bleu", "BLEU", 1, "corpus BLEU over aligned units, higher is better", "higher"),
-    Score("ter", "TER", 1, "corpus TER over aligned units, lower is better", "lower"),
+    Score("chrf", "chrF", 1, "corpus chrF over aligned units, higher is better", "higher", True),
+    Score("bleu", "BLEU", 1, "corpus BLEU over aligned units, higher is better", "higher", True),
+    Score("ter", "TER", 1, "corpus TER over aligned units, lower is better", "lower", True),
 )
 # Sentence-level scores shown under each sentence's headline score.
 SENTENCE_SCORES = (
@@ -220,7 +221,7 @@ def _sentence_rows(result: "Assessment", doc_id: str, prefix: str) -> list[dict]
     errors = _error_items(result.errors[result.errors.doc_id == doc_id], prefix)
     score = sentence_score(result.sentences)
     digits = 1 if score.is_quality else 3
-    primary = result.references[0]
+    primary = result.primary_reference
     omitted = result.reference[
         (result.reference.candidate == doc_id) & (result.reference.doc_id == primary) & (result.reference.status == "omitted")
     ].sort_values("sent_id")
@@ -280,7 +281,8 @@ def _best(documents: pd.DataFrame, candidates: list[str], score: Score) -> str |
 
 def _summary(result: "Assessment") -> dict:
     documents = result.documents
-    scores = [s for s in SUMMARY_SCORES if s.column in documents]
+    reference_free = result.primary_reference is None
+    scores = [s for s in SUMMARY_SCORES if s.column in documents and not (reference_free and s.needs_reference)]
     best = {s.column: _best(documents, result.candidates, s) for s in scores}
     errors_known = bool(len(result.errors)) or ("n_errors" in documents and documents["n_errors"].notna().any())
     rows = []
@@ -288,7 +290,7 @@ def _summary(result: "Assessment") -> dict:
         record = documents[documents.doc_id == doc_id].iloc[0].to_dict()
         omissions = int(
             ((result.reference.candidate == doc_id) & (result.reference.status == "omitted")
-             & (result.reference.doc_id == result.references[0])).sum()
+             & (result.reference.doc_id == result.primary_reference)).sum()
         )
         mine = result.errors[result.errors.doc_id == doc_id]
         rows.append(
@@ -319,7 +321,7 @@ def _summary(result: "Assessment") -> dict:
                 "errors": len(mine) if errors_known else "–",
             }
         )
-    return {"scores": scores, "rows": rows, "errors_known": errors_known}
+    return {"scores": scores, "rows": rows, "errors_known": errors_known, "reference_free": reference_free}
 
 
 def _count(value: Any) -> str:
@@ -444,6 +446,7 @@ def _candidate_section(result: "Assessment", index: int, doc_id: str) -> dict:
         "colour": candidate_colour(index),
         "description": result.marked[doc_id].document.description if doc_id in result.marked else "",
         "rows": rows,
+        "reference_free": result.primary_reference is None,
         "n_errors": sum(len(r["errors"]) for r in rows),
         "non_content": _count(record.get("n_boilerplate")),
     }
@@ -466,6 +469,7 @@ def report_context(result: "Assessment") -> dict:
     script = _asset("report.js")
     return {
         "references": result.references,
+        "reference_free": result.primary_reference is None,
         "warnings": [str(w) for w in (getattr(result, "warnings", None) or [])],
         "summary": _summary(result),
         "matrix": _error_matrix(result),
@@ -507,6 +511,7 @@ def render_document(result: "Assessment", doc_id: str) -> str:
     return _environment.get_template("document.html.j2").render(
         section=section,
         legend=_legend(result),
+        reference_free=result.primary_reference is None,
         score_label=score.label,
         score_name=score.column,
         css=Markup(_asset("report.css")),

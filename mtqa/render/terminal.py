@@ -8,8 +8,10 @@ if TYPE_CHECKING:
     from ..result import Assessment
 
 _COLUMNS = ["doc_id", "role", "n_content", "n_aligned", "n_unaligned", "n_boilerplate", "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score"]
+_NEED_REFERENCE = {"n_aligned", "n_unaligned", "chrf", "bleu", "ter", "semantic"}
 
 
 def summary(result: "Assessment") -> str:
-    table = result.documents[[c for c in _COLUMNS if c in result.documents]]
+    shown = _COLUMNS if result.primary_reference else [c for c in _COLUMNS if c not in _NEED_REFERENCE]
+    table = result.documents[[c for c in shown if c in result.documents]]
     return table.to_string(index=False, na_rep="–", float_format=lambda v: f"{v:.2f}")

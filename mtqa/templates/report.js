@@ -29,7 +29,7 @@
       var rows = doc.querySelectorAll("tr.row"), visible = 0;
       Array.prototype.forEach.call(rows, function (row) {
         var keep = visibleDoc &&
-          (!controls.status.value || row.getAttribute("data-status") === controls.status.value) &&
+          (!controls.status || !controls.status.value || row.getAttribute("data-status") === controls.status.value) &&
           errorMatches(row, controls.category.value, controls.severity.value);
         row.hidden = !keep;
         if (keep) { visible += 1; }
@@ -76,7 +76,7 @@
   }
 
   ["candidate", "category", "severity", "status"].forEach(function (name) {
-    controls[name].addEventListener("change", apply);
+    if (controls[name]) { controls[name].addEventListener("change", apply); }  // no status without a reference
   });
   controls.sort.addEventListener("change", sort);
   pick("f-reset").addEventListener("click", function () {
