@@ -36,8 +36,9 @@ def _add_assess(subparsers) -> None:
                         help="candidate translation (repeat for several)")
     parser.add_argument("--manifest", metavar="TOML", help="read documents, roles and metadata from a manifest")
     parser.add_argument("--no-reference", action="store_true",
-                        help="quality estimation: assess the candidates without a reference (fluency, the errors "
-                             "found without one, the reference-free quality)")
+                        help="quality estimation: assess the candidates (--candidate, or a manifest with no "
+                             "reference document) without a reference: fluency, the errors found without one, the "
+                             "reference-free quality")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--parallel", action="store_true",
                         help="line-aligned inputs: line i of each candidate translates line i of the reference")
@@ -80,10 +81,10 @@ def _run_assess(args: argparse.Namespace) -> int:
 
     switches: dict[str, bool] = {}
     if args.manifest:
-        if args.reference or args.candidate or args.no_reference:
-            raise InputError(args.manifest, "give either --manifest or --reference/--no-reference/--candidate, not both")
-        manifest = load_manifest(args.manifest)
-        references, candidates = manifest.references, manifest.candidates
+        if args.reference or args.candidate:
+            raise InputError(args.manifest, "give either --manifest or --reference/--candidate, not both")
+        manifest = load_manifest(args.manifest, reference=not args.no_reference)
+        references, candidates = manifest.references or None, manifest.candidates
         switches.update(manifest.checks)
     else:
         if args.no_reference and args.reference:

@@ -98,8 +98,9 @@ def document_from_text(text: str, role: Role, doc_id: str, **meta: str) -> Docum
 _MANIFEST_KEYS = {"path", "id", "role", "origin", "system", "description"}
 
 
-def load_manifest(path: str | Path) -> Manifest:
-    """Read a TOML manifest: ``[[documents]]`` tables with path, role and optional id/origin/system."""
+def load_manifest(path: str | Path, reference: bool = True) -> Manifest:
+    """Read a TOML manifest: ``[[documents]]`` tables with path, role and optional id/origin/system.
+    ``reference=False`` reads one for quality estimation: it must have no reference document."""
     path = Path(path)
     try:
         spec = tomllib.loads(read_text(path))
@@ -127,8 +128,10 @@ def load_manifest(path: str | Path) -> Manifest:
             description=str(entry.get("description", "")),
         )
         (references if role == "reference" else candidates).append(document)
-    if not references:
+    if reference and not references:
         raise InputError(path, "no document has role = \"reference\"")
+    if not reference and references:
+        raise InputError(path, "has a document with role = \"reference\", which --no-reference would ignore")
     if not candidates:
         raise InputError(path, "no candidate documents")
     checks = spec.get("checks", {})

@@ -99,8 +99,10 @@ def write(path, content: bytes):
         (lambda t: ["--reference", str(REFERENCE), "--candidate", str(FRENCH), "--no-such-option"], "unrecognized arguments: --no-such-option"),
         (lambda t: ["--candidate", str(FRENCH)], "--reference is required (or --manifest, or --no-reference"),
         (lambda t: ["--no-reference", "--reference", str(REFERENCE), "--candidate", str(FRENCH)], "either --reference or --no-reference"),
+        (lambda t: ["--no-reference", "--manifest", str(SEEDS / "manifest.toml")], 'manifest.toml: has a document with role = "reference"'),
     ],
-    ids=["missing", "empty", "binary", "not-utf8", "line-mismatch", "unknown-option", "no-reference-given", "both"],
+    ids=["missing", "empty", "binary", "not-utf8", "line-mismatch", "unknown-option", "no-reference-given", "both",
+         "manifest-with-reference"],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, make_args, message):
     out = tmp_path / "out"

@@ -56,3 +56,16 @@ def test_manifest_errors_name_the_manifest(tmp_path):
     manifest.write_text("[[documents]\n")
     with pytest.raises(InputError, match="invalid TOML"):
         load_manifest(manifest)
+
+
+def test_a_manifest_for_quality_estimation_has_no_reference(tmp_path):
+    (tmp_path / "a.txt").write_text("The Pentagon refused to comment.\n")
+    (tmp_path / "b.txt").write_text("The Pentagon has refused to how one this information.\n")
+    manifest = tmp_path / "m.toml"
+    manifest.write_text('[[documents]]\npath = "a.txt"\nrole = "candidate"\n[[documents]]\npath = "b.txt"\n')
+    with pytest.raises(InputError, match='no document has role = "reference"'):
+        load_manifest(manifest)
+    assert [d.doc_id for d in load_manifest(manifest, reference=False).candidates] == ["a", "b"]
+    manifest.write_text('[[documents]]\npath = "a.txt"\nrole = "reference"\n[[documents]]\npath = "b.txt"\n')
+    with pytest.raises(InputError, match="which --no-reference would ignore"):
+        load_manifest(manifest, reference=False)
