@@ -61,6 +61,11 @@ class Assessment:
         references = self.references
         return references[0] if references else None
 
+    @property
+    def reference_free(self) -> bool:
+        """Quality estimation: the candidates were assessed without a reference."""
+        return self.primary_reference is None
+
     def document_text(self, doc_id: str) -> str:
         return self.marked[doc_id].document.text
 

@@ -281,8 +281,7 @@ def _best(documents: pd.DataFrame, candidates: list[str], score: Score) -> str |
 
 def _summary(result: "Assessment") -> dict:
     documents = result.documents
-    reference_free = result.primary_reference is None
-    scores = [s for s in SUMMARY_SCORES if s.column in documents and not (reference_free and s.needs_reference)]
+    scores = [s for s in SUMMARY_SCORES if s.column in documents and not (result.reference_free and s.needs_reference)]
     best = {s.column: _best(documents, result.candidates, s) for s in scores}
     errors_known = bool(len(result.errors)) or ("n_errors" in documents and documents["n_errors"].notna().any())
     rows = []
@@ -321,7 +320,7 @@ def _summary(result: "Assessment") -> dict:
                 "errors": len(mine) if errors_known else "–",
             }
         )
-    return {"scores": scores, "rows": rows, "errors_known": errors_known, "reference_free": reference_free}
+    return {"scores": scores, "rows": rows, "errors_known": errors_known}
 
 
 def _count(value: Any) -> str:
@@ -446,7 +445,6 @@ def _candidate_section(result: "Assessment", index: int, doc_id: str) -> dict:
         "colour": candidate_colour(index),
         "description": result.marked[doc_id].document.description if doc_id in result.marked else "",
         "rows": rows,
-        "reference_free": result.primary_reference is None,
         "n_errors": sum(len(r["errors"]) for r in rows),
         "non_content": _count(record.get("n_boilerplate")),
     }
@@ -469,7 +467,7 @@ def report_context(result: "Assessment") -> dict:
     script = _asset("report.js")
     return {
         "references": result.references,
-        "reference_free": result.primary_reference is None,
+        "reference_free": result.reference_free,
         "warnings": [str(w) for w in (getattr(result, "warnings", None) or [])],
         "summary": _summary(result),
         "matrix": _error_matrix(result),
@@ -499,6 +497,7 @@ def render_summary(result: "Assessment") -> str:
     return _environment.get_template("summary.html.j2").render(
         summary=_summary(result),
         references=result.references,
+        reference_free=result.reference_free,
         warnings=[str(w) for w in (getattr(result, "warnings", None) or [])],
         css=Markup(_asset("report.css")),
     )
@@ -511,7 +510,7 @@ def render_document(result: "Assessment", doc_id: str) -> str:
     return _environment.get_template("document.html.j2").render(
         section=section,
         legend=_legend(result),
-        reference_free=result.primary_reference is None,
+        reference_free=result.reference_free,
         score_label=score.label,
         score_name=score.column,
         css=Markup(_asset("report.css")),
