@@ -3,7 +3,8 @@
     python -m benchmarks.fit_quality --version 2 [--reference semantic chrf ...] [--reference-free fluency ...]
 
 Features are read from mtqa's own results: every development data set of ``benchmarks/data`` with human
-scores is assessed with mtqa (``--parallel``), and its sentence-table columns are the features. Each
+scores is assessed with mtqa (``--parallel``), and its sentence-table columns are the features; the
+reference-free variant's come from the same data assessed without the reference (``--no-reference``). Each
 variant is a logistic model, ``quality = 100 * sigmoid(b + sum_i w_i * z_i)``, on features clipped to
 their 1st-99th percentiles (in the reference variant, fluency at most a quantile of the human
 references' own fluency, ``CEILING_QUANTILE``) and standardised (``z``, oriented so that higher is
@@ -51,7 +52,7 @@ DIRECTIONS = {
 # fit keeps the features whose weight is positive.
 DEFAULT_FEATURES = {
     "reference": ("semantic", "chrf", "bleu", "ter", "unexplained_bits", "mqm_penalty", "fluency", "log_ref_words"),
-    "reference_free": ("fluency",),
+    "reference_free": ("fluency", "mqm_penalty"),
 }
 REFERENCE_FREE = "reference_free"  # the one variant that needs no reference
 LANGUAGE_MODEL_FALLBACKS = {
@@ -108,16 +109,18 @@ def assign_folds(groups: pd.Series, folds: int = FOLDS) -> pd.Series:
     return groups.map(fold_of).astype(int)
 
 
-def load_development(names, cache: Path | None = None) -> dict[str, Development]:
-    """Each data set scored by mtqa; with ``cache``, scored tables are kept there (pickles) so that
-    several fits pay for the slow models once."""
+def load_development(names, cache: Path | None = None, with_reference: bool = True) -> dict[str, Development]:
+    """Each data set scored by mtqa, against its reference or, ``with_reference=False``, without it
+    (quality estimation: the reference-free variant's features); with ``cache``, scored tables are kept
+    there (pickles) so that several fits pay for the slow models once."""
     developments = {}
+    needed = {"ref_text", "reference_fluency"} if with_reference else {"fluency", "mqm_penalty"}
     for name in names:
         data = datasets.JUDGED[name]()
-        cached = cache / f"{name}.pkl" if cache else None
+        cached = cache / (f"{name}.pkl" if with_reference else f"{name}.no_reference.pkl") if cache else None
         table = pd.read_pickle(cached) if cached and cached.exists() else None
-        if table is None or not {"ref_text", "reference_fluency"} <= set(table):  # not cached, or by an older fit
-            table = _scored(data)
+        if table is None or not needed <= set(table):  # not cached, or by an older fit
+            table = _scored(data, with_reference)
             if cached:
                 cache.mkdir(parents=True, exist_ok=True)
                 table.to_pickle(cached)
@@ -127,10 +130,12 @@ def load_development(names, cache: Path | None = None) -> dict[str, Development]
     return developments
 
 
-def _scored(data: datasets.JudgedSegments) -> pd.DataFrame:
-    """The data set's table with mtqa's sentence scores and the fluency of each row's reference
-    sentence (for the fluency ceiling)."""
-    table, _ = score_judged(data)
+def _scored(data: datasets.JudgedSegments, with_reference: bool) -> pd.DataFrame:
+    """The data set's table with mtqa's sentence scores and, scored with the reference, the fluency of
+    each row's reference sentence (for the fluency ceiling)."""
+    table, _ = score_judged(data, with_reference=with_reference)
+    if not with_reference:
+        return table
     references = table.reference.unique().tolist()
     fluency = dict(zip(references, (s.fluency for s in fluency_scorer().score(references, progress=True))))
     table["reference_fluency"] = table.reference.map(fluency)
@@ -264,12 +269,17 @@ def fit(
     ceiling_quantile: float = CEILING_QUANTILE,
 ) -> dict:
     """The weights file's content: every variant with usable features, fitted on all its data."""
-    names = sorted({n for v in FIT_DATA.values() for n in v})
-    developments = load_development(names, cache)
-    ceilings = {"fluency": round(fluency_ceiling(developments, ceiling_quantile), 2)}
+    # The reference-free variant scores sentences that have no reference counterpart, so it is fitted on
+    # the data sets scored without their references: its error penalty counts only what mtqa finds
+    # without one, as in a run with --no-reference or on an unaligned sentence.
+    referenced = sorted({n for v, names in FIT_DATA.items() if v != REFERENCE_FREE for n in names})
+    with_reference = load_development(referenced, cache)
+    without_reference = load_development(FIT_DATA[REFERENCE_FREE], cache, with_reference=False)
+    ceilings = {"fluency": round(fluency_ceiling(with_reference, ceiling_quantile), 2)}
     plans = []  # (variant, its fitting data, its columns), in order of preference
     for variant_name, requested in features.items():
-        mine = {n: developments[n] for n in FIT_DATA[variant_name]}
+        scored = without_reference if variant_name == REFERENCE_FREE else with_reference
+        mine = {n: scored[n] for n in FIT_DATA[variant_name]}
         columns = choose_features(requested or DEFAULT_FEATURES[variant_name], mine, requested is not None)
         if not columns:
             print(f"fit_quality: no usable feature for the {variant_name} variant: not fitted", file=sys.stderr)
@@ -292,10 +302,10 @@ def fit(
         for name in mine:
             data[name] = {
                 "name": name,
-                "path": developments[name].source,
-                "rows": developments[name].rows,
+                "path": mine[name].source,
+                "rows": mine[name].rows,
                 "target": TARGETS[name][0],
-                "groups": f"{developments[name].table.group.nunique()} × {GROUPS[name]}",
+                "groups": f"{mine[name].table.group.nunique()} × {GROUPS[name]}",
             }
     model = QualityModel(version, tuple(variants))
     return {
@@ -307,7 +317,8 @@ def fit(
         "fitting": {
             "script": "benchmarks/fit_quality.py",
             "mtqa": mtqa.__version__,
-            "features_from": "mtqa.assess(..., parallel=True) sentence tables, embedding model minilm",
+            "features_from": "mtqa.assess(reference, ..., parallel=True) sentence tables, embedding model minilm; "
+            "for the reference_free variant, mtqa.assess(None, ..., parallel=True) (no reference)",
             "objective": "cross-entropy against soft targets in [0, 1], each data set weighing the same in total, "
             f"L2 penalty {L2} on the weights, L-BFGS-B with weights bounded at 0",
             "clip_quantiles": list(CLIP_QUANTILES),

@@ -44,10 +44,13 @@ def fluency_tier(quick: bool) -> str:
 
 
 def assess_lines(
-    references: Sequence[str], candidates: Mapping[str, Sequence[str]], fluency_model: str = "smollm2"
+    references: Sequence[str] | None, candidates: Mapping[str, Sequence[str]], fluency_model: str = "smollm2"
 ) -> tuple[pd.DataFrame, Timing]:
-    """mtqa's sentence table for line-aligned candidates (doc_id = candidate name, sent_id = line)."""
-    reference = mtqa.document_from_text("\n".join(map(one_line, references)) + "\n", "reference", "reference")
+    """mtqa's sentence table for line-aligned candidates (doc_id = candidate name, sent_id = line);
+    ``references=None`` assesses them without one (quality estimation, ``--no-reference``)."""
+    reference = None if references is None else mtqa.document_from_text(
+        "\n".join(map(one_line, references)) + "\n", "reference", "reference"
+    )
     documents = [
         mtqa.document_from_text("\n".join(map(one_line, lines)) + "\n", "candidate", name)
         for name, lines in candidates.items()
@@ -58,7 +61,8 @@ def assess_lines(
     expected = sum(len(lines) for lines in candidates.values())
     if len(sentences) != expected:
         raise ValueError(f"mtqa returned {len(sentences)} sentences for {expected} lines")
-    return sentences, Timing("mtqa assess --parallel (models loaded on first use)", seconds, expected)
+    flags = "--parallel" if reference is not None else "--parallel --no-reference"
+    return sentences, Timing(f"mtqa assess {flags} (models loaded on first use)", seconds, expected)
 
 
 def sacrebleu_scores(hypotheses: Sequence[str], references: Sequence[str]) -> tuple[pd.DataFrame, Timing]:
@@ -73,10 +77,14 @@ def sacrebleu_scores(hypotheses: Sequence[str], references: Sequence[str]) -> tu
     return pd.DataFrame(rows, columns=list(BASELINES)), Timing("sacrebleu chrF + BLEU + TER (baseline)", seconds, len(rows))
 
 
-def score_judged(data: JudgedSegments, fluency_model: str = "smollm2") -> tuple[pd.DataFrame, list[Timing]]:
+def score_judged(
+    data: JudgedSegments, fluency_model: str = "smollm2", with_reference: bool = True
+) -> tuple[pd.DataFrame, list[Timing]]:
     """The data set's table with mtqa's sentence scores and ``ref_text`` (its reference counterpart),
-    the sacrebleu baselines and ``n_words`` beside."""
-    sentences, mtqa_timing = assess_lines(data.references, data.systems, fluency_model)
+    the sacrebleu baselines and ``n_words`` beside. ``with_reference=False`` scores the candidates
+    without the reference (quality estimation): what needs one stays empty, and ``mqm_penalty`` counts
+    only the errors found without it; the baselines still read the reference."""
+    sentences, mtqa_timing = assess_lines(data.references if with_reference else None, data.systems, fluency_model)
     # unexplained_bits is there only when a causal LM ran (not with the n-gram tier)
     columns = ["system", "line", "ref_text", *(c for c in MTQA_SCORES if c in sentences)]
     scores = sentences.rename(columns={"doc_id": "system", "sent_id": "line"})[columns]

@@ -135,6 +135,17 @@ def test_without_a_reference_the_errors_found_are_those_that_need_none(qe_result
         assert span.category.iloc[0] == category and detector in span.detector.iloc[0]
 
 
+def test_without_a_reference_the_errors_found_count_against_quality(qe_result):
+    """The reference-free variant weighs the errors found without a reference beside fluency: the
+    garbled Pentagon sentence would score higher without its "how one this" span."""
+    variant = packaged_model().variant("reference_free")
+    assert variant.columns == ["fluency", "mqm_penalty"]
+    row = sentence_containing(qe_result.sentences, FRENCH.stem, "has refused to how one this information")
+    sentence = qe_result.sentences.loc[[row.name]]
+    assert row.mqm_penalty > 0
+    assert variant.score(sentence)[0] < variant.score(sentence.assign(mqm_penalty=0.0))[0]
+
+
 def test_without_a_reference_the_garbled_french_translation_ranks_below_the_russian(qe_result):
     documents = qe_result.documents.set_index("doc_id")
     french, russian = documents.loc[FRENCH.stem], documents.loc[RUSSIAN.stem]

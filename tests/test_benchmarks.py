@@ -11,7 +11,7 @@ import pytest
 from benchmarks import correlation, datasets, fit_quality, ted_mqm
 from benchmarks.harness import Section, discover, render, run_benchmarks, short_name
 from benchmarks.run import main
-from mtqa.quality import QualityModel
+from mtqa.quality import QualityModel, packaged_model
 
 MINE = ["ted_mqm", "mlqe_pe", "diabla", "demetr", "quality_score"]
 
@@ -84,6 +84,18 @@ def test_demetr_accuracy_is_given_per_severity(quick_report):
     assert "| demetr | mtqa assess --parallel" in timings and "| demetr | sacrebleu chrF + BLEU + TER" in timings
 
 
+def test_mlqe_pe_reference_free_figures_come_from_a_run_without_the_post_edit(quick_report):
+    mlqe = _section(quick_report[1], "## MLQE-PE ru→en, direct assessment")
+    for row in ("| reference-free | quality (reference-free variant) | mtqa | 150 |",
+                "| reference-free | −mqm_penalty (errors found without a reference) | mtqa | 150 |",
+                "| reference-free | −length (words) | baseline (trivial) | 150 |",
+                "| post-edit as pseudo-reference | quality (reference variant) | mtqa | 150 |"):
+        assert row in mlqe, row
+    assert "The reference-free quality uses fluency, mqm_penalty" in mlqe
+    timings = _section(quick_report[1], "## Timings")
+    assert "| mlqe_pe | mtqa assess --parallel --no-reference" in timings and "| mlqe_pe | mtqa assess --parallel (" in timings
+
+
 def test_a_failing_benchmark_is_reported_and_the_others_still_run():
     broken = types.ModuleType("benchmarks.broken")
 
@@ -116,6 +128,19 @@ def diabla_development():
     table, _ = score_judged(datasets.diabla(quick=True))
     table["target"] = fit_quality.TARGETS["diabla_fren_judgements"][1](table)
     return fit_quality.Development("diabla_fren_judgements", table)
+
+
+def test_scored_without_its_reference_a_data_set_has_only_what_needs_none(diabla_development):
+    """The reference-free variant is fitted on data scored as a --no-reference run scores it: the same
+    fluency, no reference metric, and an error penalty of the errors found without a reference."""
+    from benchmarks.scoring import score_judged
+
+    free, _ = score_judged(datasets.diabla(quick=True), with_reference=False)
+    table = diabla_development.table
+    pd.testing.assert_series_equal(free.fluency, table.fluency)
+    assert free[["ref_text", "semantic", "chrf", "bleu", "ter"]].isna().all().all() and "unexplained_bits" not in free
+    assert free.mqm_penalty.notna().all() and 0 < free.mqm_penalty.sum() < table.mqm_penalty.sum()
+    np.testing.assert_allclose(free.quality, packaged_model().variant("reference_free").score(free), atol=1e-3)
 
 
 def test_a_fitted_variant_agrees_with_the_people_it_was_fitted_on(diabla_development):
