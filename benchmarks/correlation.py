@@ -52,10 +52,11 @@ def agreement(values: pd.Series, human: pd.Series) -> dict:
     n = len(x)
     if n < 4 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return {"n": n, "pearson": math.nan, "pearson 95% CI": "–", "spearman": math.nan, "kendall": math.nan}
-    r = float(stats.pearsonr(x, y).statistic)
-    # Fisher's z interval: r's sampling distribution is skewed near +-1.
+    r = float(np.clip(stats.pearsonr(x, y).statistic, -1.0, 1.0))
+    # Fisher's z interval: r's sampling distribution is skewed near +-1. A perfect correlation (a score
+    # against itself) has none: its z is infinite and its interval the point itself.
     half = 1.959964 / math.sqrt(n - 3)
-    low, high = math.tanh(math.atanh(r) - half), math.tanh(math.atanh(r) + half)
+    low, high = (r, r) if abs(r) == 1 else (math.tanh(math.atanh(r) - half), math.tanh(math.atanh(r) + half))
     return {
         "n": n,
         "pearson": r,

@@ -185,3 +185,11 @@ def test_fluency_above_its_ceiling_earns_nothing_more(diabla_development):
     np.testing.assert_array_equal(model.score(fluent), model.score(fluent.assign(fluency=100.0)))
     disfluent = table[table.fluency < ceiling - 5]
     assert (model.score(disfluent.assign(fluency=ceiling)) > model.score(disfluent)).all()
+
+
+def test_a_score_agrees_fully_with_itself_and_its_interval_is_that_point():
+    """Pearson's r of a series with itself may round to exactly 1, where Fisher's z is infinite."""
+    human = datasets.ted().table.human
+    figures = correlation.agreement(human, human)
+    assert figures["pearson"] == pytest.approx(1.0) and figures["spearman"] == pytest.approx(1.0)
+    assert figures["pearson 95% CI"] == "[1.000, 1.000]"
