@@ -243,8 +243,32 @@ def evaluate(
         single = {c: pd.Series(DIRECTIONS[c] * feature_values(d.table, c), index=d.table.index) for c in columns}
         summary["single_feature_pearson"] = {c: round(agreement(v, human)["pearson"], 4) for c, v in single.items()}
         summary["length_pearson"] = round(agreement(-d.table.n_words, human)["pearson"], 4)
+        summary["least_squares_alone"] = least_squares_reach(d, columns)
         results[name] = summary
     return {"fitted_on": fit_names, "data": results}
+
+
+def least_squares_reach(development: Development, columns: list[str]) -> dict[str, float]:
+    """How far any linear combination of these features goes on this data set alone: Pearson of the
+    least-squares fit to its raw human scores (unconstrained signs, no clipping), in sample (the most
+    any weighting of the features can reach there) and out of fold (the same folds as the model's)."""
+    table = development.table
+    design = np.column_stack([feature_values(table, c) for c in columns] + [np.ones(len(table))])
+    human = table.human.to_numpy(float)
+
+    def fitted(rows: np.ndarray, on: np.ndarray) -> np.ndarray:
+        coefficients, *_ = np.linalg.lstsq(design[rows], human[rows], rcond=None)
+        return design[on] @ coefficients
+
+    everything = np.ones(len(table), dtype=bool)
+    out_of_fold = np.full(len(table), np.nan)
+    for fold in range(FOLDS):
+        held_out = (table.fold == fold).to_numpy()
+        out_of_fold[held_out] = fitted(~held_out, held_out)
+    return {
+        "in_sample": round(float(np.corrcoef(fitted(everything, everything), human)[0, 1]), 4),
+        "out_of_fold": round(float(np.corrcoef(out_of_fold, human)[0, 1]), 4),
+    }
 
 
 def _fold_summary(table: pd.DataFrame, predicted: pd.Series, fold: int) -> dict:
@@ -329,7 +353,10 @@ def fit(
         "cross_validation": {
             "scheme": f"{FOLDS} folds of whole documents per data set (groups ordered by SHA-256 of their "
             "name, dealt round-robin); the model, clip bounds and standardisation are refitted on the other "
-            "folds; correlations are of out-of-fold predictions with the raw human scores",
+            "folds; correlations are of out-of-fold predictions with the raw human scores; least_squares_alone "
+            "is the Pearson of an unconstrained least-squares fit of a data set's raw human scores on the same "
+            "features, on that data set alone: in sample (the most any weighting of them reaches there) and out of "
+            "fold",
             **cross_validation,
         },
     }
@@ -358,7 +385,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{variant['name']}: intercept {variant['intercept']:.3f}; {weights}")
         for name, figures in spec["cross_validation"][variant["name"]]["data"].items():
             print(f"  {name}: out-of-fold pearson {figures['pearson']:.3f} spearman {figures['spearman']:.3f} "
-                  f"kendall {figures['kendall']:.3f} (chrF {figures['chrf_pearson']:.3f})")
+                  f"kendall {figures['kendall']:.3f} (chrF {figures['chrf_pearson']:.3f}; least squares on it "
+                  f"alone: {figures['least_squares_alone']['out_of_fold']:.3f} out of fold, "
+                  f"{figures['least_squares_alone']['in_sample']:.3f} in sample)")
     return 0
 
 

@@ -187,6 +187,19 @@ def test_fluency_above_its_ceiling_earns_nothing_more(diabla_development):
     assert (model.score(disfluent.assign(fluency=ceiling)) > model.score(disfluent)).all()
 
 
+def test_least_squares_on_one_data_set_is_the_most_any_weighting_of_its_features_reaches(diabla_development):
+    """The weights file gives, beside the model's figures, how far the best linear combination of the
+    same features goes on each data set alone: the in-sample figure bounds every weighting's."""
+    table = diabla_development.table.assign(fold=fit_quality.assign_folds(diabla_development.table.group))
+    development = fit_quality.Development("diabla_fren_judgements", table)
+    columns = ["semantic", "chrf", "fluency"]
+    reach = fit_quality.least_squares_reach(development, columns)
+    standardised = [(table[c] - table[c].mean()) / table[c].std() for c in columns]
+    for weighting in [*standardised, sum(standardised), standardised[0] + 2 * standardised[2]]:
+        assert abs(np.corrcoef(weighting, table.human)[0, 1]) <= reach["in_sample"] + 1e-9
+    assert 0.1 < reach["out_of_fold"] < reach["in_sample"]  # held-out dialogues are fitted less well
+
+
 def test_a_score_agrees_fully_with_itself_and_its_interval_is_that_point():
     """Pearson's r of a series with itself may round to exactly 1, where Fisher's z is infinite."""
     human = datasets.ted().table.human
