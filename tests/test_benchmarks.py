@@ -196,7 +196,7 @@ def test_least_squares_on_one_data_set_is_the_most_any_weighting_of_its_features
     reach = fit_quality.least_squares_reach(development, columns)
     standardised = [(table[c] - table[c].mean()) / table[c].std() for c in columns]
     for weighting in [*standardised, sum(standardised), standardised[0] + 2 * standardised[2]]:
-        assert abs(np.corrcoef(weighting, table.human)[0, 1]) <= reach["in_sample"] + 1e-9
+        assert abs(np.corrcoef(weighting, table.human)[0, 1]) <= reach["in_sample"] + 5e-5  # it is rounded to 4 places
     assert 0.1 < reach["out_of_fold"] < reach["in_sample"]  # held-out dialogues are fitted less well
 
 
