@@ -256,18 +256,17 @@ def least_squares_reach(development: Development, columns: list[str]) -> dict[st
     design = np.column_stack([feature_values(table, c) for c in columns] + [np.ones(len(table))])
     human = table.human.to_numpy(float)
 
-    def fitted(rows: np.ndarray, on: np.ndarray) -> np.ndarray:
+    def fitted_on(rows) -> pd.Series:
         coefficients, *_ = np.linalg.lstsq(design[rows], human[rows], rcond=None)
-        return design[on] @ coefficients
+        return pd.Series(design @ coefficients, index=table.index)
 
-    everything = np.ones(len(table), dtype=bool)
-    out_of_fold = np.full(len(table), np.nan)
+    out_of_fold = pd.Series(np.nan, index=table.index)
     for fold in range(FOLDS):
-        held_out = (table.fold == fold).to_numpy()
-        out_of_fold[held_out] = fitted(~held_out, held_out)
+        held_out = table.fold == fold
+        out_of_fold[held_out] = fitted_on(~held_out.to_numpy())[held_out]
     return {
-        "in_sample": round(float(np.corrcoef(fitted(everything, everything), human)[0, 1]), 4),
-        "out_of_fold": round(float(np.corrcoef(out_of_fold, human)[0, 1]), 4),
+        "in_sample": round(agreement(fitted_on(slice(None)), table.human)["pearson"], 4),
+        "out_of_fold": round(agreement(out_of_fold, table.human)["pearson"], 4),
     }
 
 
