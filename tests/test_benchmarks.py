@@ -187,9 +187,9 @@ def test_fluency_above_its_ceiling_earns_nothing_more(diabla_development):
     assert (model.score(disfluent.assign(fluency=ceiling)) > model.score(disfluent)).all()
 
 
-def test_least_squares_on_one_data_set_is_the_most_any_weighting_of_its_features_reaches(diabla_development):
+def test_least_squares_on_one_data_set_is_the_most_any_linear_weighting_of_its_features_reaches(diabla_development):
     """The weights file gives, beside the model's figures, how far the best linear combination of the
-    same features goes on each data set alone: the in-sample figure bounds every weighting's."""
+    same features goes on each data set alone: the in-sample figure bounds every linear weighting's."""
     table = diabla_development.table.assign(fold=fit_quality.assign_folds(diabla_development.table.group))
     development = fit_quality.Development("diabla_fren_judgements", table)
     columns = ["semantic", "chrf", "fluency"]
