@@ -251,7 +251,7 @@ def evaluate(
 def least_squares_reach(development: Development, columns: list[str]) -> dict[str, float]:
     """How far any linear combination of these features goes on this data set alone: Pearson of the
     least-squares fit to its raw human scores (unconstrained signs, no clipping), in sample (the most
-    any linear weighting of the raw features can reach there) and out of fold (the same folds as the model's)."""
+    any linear weighting of the raw features can reach there) and out of fold (the model's folds)."""
     table = development.table
     design = np.column_stack([feature_values(table, c) for c in columns] + [np.ones(len(table))])
     human = table.human.to_numpy(float)
@@ -354,8 +354,8 @@ def fit(
             "name, dealt round-robin); the model, clip bounds and standardisation are refitted on the other "
             "folds; correlations are of out-of-fold predictions with the raw human scores; least_squares_alone "
             "is the Pearson of an unconstrained least-squares fit of a data set's raw human scores on the same "
-            "features, on that data set alone: in sample (the most any linear weighting of them reaches there) and out of "
-            "fold",
+            "features, on that data set alone: in sample (the most any linear weighting of them reaches there) "
+            "and out of fold",
             **cross_validation,
         },
     }

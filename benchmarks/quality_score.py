@@ -54,8 +54,13 @@ def cross_validation_table(spec: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def packaged_spec() -> dict:
+    """The packaged weights file as written by benchmarks/fit_quality.py, with its fitting record."""
+    return json.loads(resources.files("mtqa").joinpath("data/quality_weights.json").read_text("utf-8"))
+
+
 def run(quick: bool) -> list[Section]:
-    spec = json.loads(resources.files("mtqa").joinpath("data/quality_weights.json").read_text("utf-8"))
+    spec = packaged_spec()
     fitting = spec.get("fitting", {})
     data = "; ".join(f"{d['name']} ({d['rows']} rows, {d['groups']}, target {d['target']})" for d in fitting.get("data", []))
     missing = {"reference", "reference_free"} - {v["name"] for v in spec["variants"]}
@@ -69,9 +74,8 @@ def run(quick: bool) -> list[Section]:
     cv_notes = [
         f"Cross-validation: {spec.get('cross_validation', {}).get('scheme', '?')}. "
         "chrF and −length are the same rows' figures for sentence chrF and for minus the word count "
-        "(a trivial baseline). Least squares alone fits the same features to this data set's raw human "
-        "scores alone, without bounds: in sample it is the most any linear weighting of them reaches there, and its "
-        "out-of-fold figure, beside the model's, shows what fitting to one data set gains on held-out documents.",
+        "(a trivial baseline). Least squares alone, out of fold, shows how well a fit to one data set "
+        "alone holds on its held-out documents, beside the model fitted on all of them.",
     ]
     return [
         Section("Quality score: weights", weights_table(spec), notes),
