@@ -12,7 +12,10 @@
 3. Documents (TED zh→en MQM, DiaBLa fr→en judgements): Pearson and Spearman correlation of sentence
    fluency with the human scores, SmolLM2 reading each translation alone and after the translation
    before it (TED: the same system's previous segment of the talk; DiaBLa: the previous utterance
-   of the dialogue), as ``mtqa assess`` reads documents by default.
+   of the dialogue), as ``mtqa assess`` reads documents by default. On TED, the same against the
+   penalty of the raters' fluency and style errors alone, and of their accuracy errors alone, with
+   sentence length beside them (and per word): does the score follow fluency errors more than
+   accuracy errors?
 4. Throughput on ``--throughput`` real sentences (MLQE-PE): each tier batched (one call, the model
    groups sentences by length) and one sentence per call (SmolLM2: one row per forward pass), and
    the whole scorer batched (language model, named entities, word frequencies). The modes take turns
@@ -95,18 +98,62 @@ def mlqe_table(scorers: dict[str, FluencyScorer]) -> pd.DataFrame:
 DOCUMENT_DATA = {"ted_zhen_mqm": "seg_id", "diabla_fren_judgements": "utt_id"}
 
 
+def _in_reading_order(name: str) -> tuple[datasets.JudgedSegments, pd.DataFrame, list[str]]:
+    """A judged data set's rows in document order per system, and what precedes each translation."""
+    data = datasets.JUDGED[name]()
+    order = DOCUMENT_DATA[name]
+    table = data.table.assign(order=pd.to_numeric(data.table[order])).sort_values(["system", "group", "order"])
+    before = table.groupby(["system", "group"]).hypothesis.shift().fillna("").tolist()
+    return data, table, before
+
+
+def _readings(scorer: FluencyScorer, texts: list[str], before: list[str]) -> dict[str, np.ndarray]:
+    return {
+        reading: np.array([r.fluency for r in scorer.score(texts, contexts=contexts, progress=True)])
+        for reading, contexts in (("alone", None), ("after the previous segment", before))
+    }
+
+
 def documents_table(scorer: FluencyScorer) -> pd.DataFrame:
     rows = []
-    for name, order in DOCUMENT_DATA.items():
-        data = datasets.JUDGED[name]()
-        table = data.table.assign(order=pd.to_numeric(data.table[order])).sort_values(["system", "group", "order"])
-        before = table.groupby(["system", "group"]).hypothesis.shift().fillna("").tolist()
-        texts, human = table.hypothesis.tolist(), table.human.to_numpy(float)
-        for reading, contexts in (("alone", None), ("after the previous segment", before)):
-            fluency = np.array([r.fluency for r in scorer.score(texts, contexts=contexts, progress=True)])
+    for name in DOCUMENT_DATA:
+        data, table, before = _in_reading_order(name)
+        human = table.human.to_numpy(float)
+        for reading, fluency in _readings(scorer, table.hypothesis.tolist(), before).items():
             rows.append({
-                "data": data.title, "smollm2 reads each translation": reading, "n": len(texts),
+                "data": data.title, "smollm2 reads each translation": reading, "n": len(table),
                 "pearson": pearsonr(fluency, human)[0], "spearman": spearmanr(fluency, human)[0],
+            })
+    return pd.DataFrame(rows)
+
+
+# The TED raters' error categories, by the half of the quality they judge (source errors left out).
+ERROR_KINDS = {"fluency and style": ("Fluency/", "Style/"), "accuracy and terminology": ("Accuracy/", "Terminology/")}
+
+
+def error_penalty(table: pd.DataFrame, prefixes: tuple[str, ...]) -> pd.Series:
+    """Per row, the summed MQM weight of the raters' errors whose category starts with one of these."""
+    return table.errors.map(lambda errors: float(sum(e["weight"] for e in errors if e["category"].startswith(prefixes))))
+
+
+def ted_errors_table(scorer: FluencyScorer) -> pd.DataFrame:
+    """Agreement with the penalty (MQM weights: major 5, minor 1, minor punctuation 0.1) of the TED
+    raters' fluency and style errors alone, beside that of their accuracy errors: a fluency score
+    should follow the first more closely than the second. The penalty grows with a segment's length
+    and fluency does not, so it is also given per word, where length is no longer a baseline."""
+    _, table, before = _in_reading_order("ted_zhen_mqm")
+    predictors = {f"smollm2, {reading}": fluency for reading, fluency in _readings(scorer, table.hypothesis.tolist(), before).items()}
+    words = table.hypothesis.str.split().str.len().to_numpy(float)
+    predictors["sentence length (−words)"] = -words
+    rows = []
+    for kind, prefixes in ERROR_KINDS.items():
+        penalty = error_penalty(table, prefixes).to_numpy()
+        for name, values in predictors.items():
+            rows.append({
+                "errors": kind, "segments with one": int((penalty > 0).sum()), "predictor": name,
+                "pearson": pearsonr(values, -penalty)[0], "spearman": spearmanr(values, -penalty)[0],
+                "per word: pearson": pearsonr(values, -penalty / words)[0],
+                "per word: spearman": spearmanr(values, -penalty / words)[0],
             })
     return pd.DataFrame(rows)
 
@@ -179,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     if "documents" in parts:
         _print("Documents: correlation of SmolLM2 fluency with the human scores, each translation read alone "
                "and after the one before it", documents_table(scorers["smollm2"]))
+        _print("TED zh→en: correlation with minus the penalty of the raters' fluency errors alone, and of their "
+               "accuracy errors alone (MQM weights)", ted_errors_table(scorers["smollm2"]))
     if "throughput" in parts:
         load = os.getloadavg()[0]
         table, drift = throughput_table(args.throughput)

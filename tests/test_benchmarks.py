@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks import correlation, datasets, fit_quality, quality_score, ted_mqm
+from benchmarks import correlation, datasets, fit_quality, fluency, quality_score, ted_mqm
 from benchmarks.harness import Section, discover, render, run_benchmarks, short_name
 from benchmarks.run import main
 from mtqa.quality import QualityModel, packaged_model
@@ -222,3 +222,15 @@ def test_a_score_agrees_fully_with_itself_and_its_interval_is_that_point():
     figures = correlation.agreement(human, human)
     assert figures["pearson"] == pytest.approx(1.0) and figures["spearman"] == pytest.approx(1.0)
     assert figures["pearson 95% CI"] == "[1.000, 1.000]"
+
+
+def test_the_ted_raters_errors_split_into_fluency_and_accuracy_penalties_that_sum_to_their_mqm_score():
+    """The fluency benchmark sets fluency against the penalty of the raters' fluency and style errors
+    alone; with the accuracy half and the few source errors, the parts make up each MQM score."""
+    table = datasets.ted().table
+    parts = {kind: fluency.error_penalty(table, prefixes) for kind, prefixes in fluency.ERROR_KINDS.items()}
+    source = fluency.error_penalty(table, ("Source error",))
+    assert np.allclose(sum(parts.values()) + source, -table.mqm_score)
+    assert (source > 0).sum() == 6 and (parts["fluency and style"] > 0).sum() > 300
+    universe = table[table.hypothesis.str.contains("universe-this", regex=False)].index  # one minor punctuation error
+    assert parts["fluency and style"][universe].tolist() == [0.1] and parts["accuracy and terminology"][universe].tolist() == [0.0]
