@@ -108,6 +108,8 @@ def _in_reading_order(name: str) -> tuple[datasets.JudgedSegments, pd.DataFrame,
 
 
 def _readings(scorer: FluencyScorer, texts: list[str], before: list[str]) -> dict[str, np.ndarray]:
+    """Fluency of each text read alone and after what precedes it (the scorer keeps every text it has
+    scored, so a second table on the same data costs nothing)."""
     return {
         reading: np.array([r.fluency for r in scorer.score(texts, contexts=contexts, progress=True)])
         for reading, contexts in (("alone", None), ("after the previous segment", before))
