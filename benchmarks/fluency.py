@@ -142,7 +142,7 @@ def ted_errors_table(scorer: FluencyScorer) -> pd.DataFrame:
     """Agreement with the penalty (MQM weights: major 5, minor 1, minor punctuation 0.1) of the TED
     raters' fluency and style errors alone, beside that of their accuracy errors: a fluency score
     should follow the first more closely than the second. The penalty grows with a segment's length
-    and fluency does not, so it is also given per word, where length is no longer a baseline."""
+    and fluency does not, so the agreement is also given with the penalty per word."""
     _, table, before = _in_reading_order("ted_zhen_mqm")
     predictors = {f"smollm2, {reading}": fluency for reading, fluency in _readings(scorer, table.hypothesis.tolist(), before).items()}
     words = table.hypothesis.str.split().str.len().to_numpy(float)
