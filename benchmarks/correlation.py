@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from mtqa.quality import packaged_weights
+
 
 @dataclass(frozen=True)
 class Score:
@@ -95,11 +97,7 @@ def empty_note(empty: list[Score]) -> list[str]:
 
 def fitted_on() -> list[str]:
     """The data sets the packaged quality weights were fitted on (from the weights file's own record)."""
-    import json
-    from importlib import resources
-
-    spec = json.loads(resources.files("mtqa").joinpath("data/quality_weights.json").read_text("utf-8"))
-    return [entry["name"] for entry in spec.get("fitting", {}).get("data", [])]
+    return [entry["name"] for entry in packaged_weights().get("fitting", {}).get("data", [])]
 
 
 def quality_note(data_name: str) -> str:

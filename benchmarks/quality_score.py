@@ -3,12 +3,10 @@ cross-validated figures that benchmarks/fit_quality.py measured when it fitted t
 
 from __future__ import annotations
 
-import json
-from importlib import resources
-
 import pandas as pd
 
 from benchmarks.harness import Section
+from mtqa.quality import packaged_weights
 
 ORDER = 50
 
@@ -54,13 +52,8 @@ def cross_validation_table(spec: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def packaged_spec() -> dict:
-    """The packaged weights file as written by benchmarks/fit_quality.py, with its fitting record."""
-    return json.loads(resources.files("mtqa").joinpath("data/quality_weights.json").read_text("utf-8"))
-
-
 def run(quick: bool) -> list[Section]:
-    spec = packaged_spec()
+    spec = packaged_weights()
     fitting = spec.get("fitting", {})
     data = "; ".join(f"{d['name']} ({d['rows']} rows, {d['groups']}, target {d['target']})" for d in fitting.get("data", []))
     missing = {"reference", "reference_free"} - {v["name"] for v in spec["variants"]}

@@ -29,6 +29,7 @@ import pandas as pd
 from .exceptions import InputError
 
 SCORED_STATUSES = ("aligned", "unaligned")
+PACKAGED_WEIGHTS = "data/quality_weights.json"  # inside the mtqa package, written by benchmarks/fit_quality.py
 
 
 def _log_words(texts: pd.Series) -> np.ndarray:
@@ -168,8 +169,8 @@ class QualityModel:
     def load(cls, path: str | Path | None = None) -> "QualityModel":
         """The packaged weights, or a weights file of the same format."""
         if path is None:
-            raw = resources.files("mtqa").joinpath("data/quality_weights.json").read_bytes()
-            source = "mtqa/data/quality_weights.json"
+            raw = resources.files("mtqa").joinpath(PACKAGED_WEIGHTS).read_bytes()
+            source = f"mtqa/{PACKAGED_WEIGHTS}"
         else:
             try:
                 raw = Path(path).read_bytes()
@@ -186,6 +187,12 @@ class QualityModel:
 @functools.cache
 def packaged_model() -> QualityModel:
     return QualityModel.load()
+
+
+def packaged_weights() -> dict:
+    """The packaged weights file whole: the variants, and the record of the data they were fitted on
+    and of their cross-validated figures (a fresh copy on each call)."""
+    return json.loads(resources.files("mtqa").joinpath(PACKAGED_WEIGHTS).read_bytes())
 
 
 def add_quality(sentences: pd.DataFrame, model: QualityModel | None = None) -> pd.DataFrame:

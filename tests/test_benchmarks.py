@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks import correlation, datasets, fit_quality, fluency, quality_score, ted_mqm
+from benchmarks import correlation, datasets, fit_quality, fluency, ted_mqm
 from benchmarks.harness import Section, discover, render, run_benchmarks, short_name
 from benchmarks.run import main
-from mtqa.quality import QualityModel, packaged_model
+from mtqa.quality import QualityModel, packaged_model, packaged_weights
 
 MINE = ["ted_mqm", "mlqe_pe", "diabla", "demetr", "quality_score"]
 
@@ -92,7 +92,7 @@ def test_the_cross_validated_figures_stand_beside_what_least_squares_reaches_on_
     columns = [cell.strip() for cell in header.strip("|").split("|")]
     row = next(line for line in table.splitlines() if line.startswith("| reference | ted_zhen_mqm |"))
     cells = dict(zip(columns, (cell.strip() for cell in row.strip("|").split("|"))))
-    figures = quality_score.packaged_spec()["cross_validation"]["reference"]["data"]["ted_zhen_mqm"]
+    figures = packaged_weights()["cross_validation"]["reference"]["data"]["ted_zhen_mqm"]
     assert float(cells["pearson (out-of-fold)"]) == pytest.approx(figures["pearson"], abs=5e-4)
     reach = figures["least_squares_alone"]
     assert float(cells["least squares alone: in sample"]) == pytest.approx(reach["in_sample"], abs=5e-4)

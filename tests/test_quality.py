@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA, ROOT
 
 import mtqa
-from mtqa.quality import DERIVED, QualityModel, packaged_model
+from mtqa.quality import DERIVED, QualityModel, packaged_model, packaged_weights
 
 TED = DATA / "ted_zhen"
 DEMETR = ROOT / "benchmarks" / "data" / "contrastive_demetr" / "demetr_fr_ru.jsonl"
@@ -26,7 +26,7 @@ def ted_result():
 
 def test_the_packaged_weights_load_and_are_monotone():
     model = packaged_model()
-    spec = json.loads((ROOT / "mtqa" / "data" / "quality_weights.json").read_text())
+    spec = packaged_weights()
     assert model.version == spec["version"]
     assert [v.name for v in model.variants][0] == "reference"
     for variant in model.variants:
@@ -64,7 +64,7 @@ def test_a_longer_reference_passage_lowers_quality_and_the_candidates_own_length
 
 
 def test_the_weights_were_fitted_on_development_data_and_record_cross_validation():
-    spec = json.loads((ROOT / "mtqa" / "data" / "quality_weights.json").read_text())
+    spec = packaged_weights()
     for entry in spec["fitting"]["data"]:
         assert entry["path"].startswith("benchmarks/data/") and "seed" not in entry["path"]
         assert (ROOT / entry["path"]).exists()
@@ -156,7 +156,7 @@ def test_a_sentence_gets_the_first_variant_whose_features_it_has(ted_result):
 
 
 def test_a_weights_file_that_breaks_monotonicity_is_refused(tmp_path):
-    spec = json.loads((ROOT / "mtqa" / "data" / "quality_weights.json").read_text())
+    spec = packaged_weights()
     spec["variants"][0]["features"][0]["weight"] = -0.5
     path = tmp_path / "weights.json"
     path.write_text(json.dumps(spec))
