@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from benchmarks.harness import Section
-from mtqa.quality import packaged_weights
+from mtqa.quality import PACKAGED_WEIGHTS, packaged_weights
 
 ORDER = 50
 
@@ -58,7 +58,7 @@ def run(quick: bool) -> list[Section]:
     data = "; ".join(f"{d['name']} ({d['rows']} rows, {d['groups']}, target {d['target']})" for d in fitting.get("data", []))
     missing = {"reference", "reference_free"} - {v["name"] for v in spec["variants"]}
     notes = [
-        f"Weights version {spec['version']} (`mtqa/data/quality_weights.json`), fitted by `{fitting.get('script', '?')}` "
+        f"Weights version {spec['version']} (`mtqa/{PACKAGED_WEIGHTS}`), fitted by `{fitting.get('script', '?')}` "
         f"on {data or 'nothing'}. Model: {spec.get('model', '')}.",
         f"Objective: {fitting.get('objective', '?')}.",
         *([f"Not fitted yet: the {', '.join(sorted(missing))} variant (no usable feature when the weights were fitted)."]
