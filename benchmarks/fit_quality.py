@@ -159,7 +159,11 @@ def choose_features(requested, developments: dict[str, Development], explicit: b
 
 
 def _stack(developments: list[Development], columns: list[str], mask=None):
-    """Features, targets and per-row weights (each data set sums to 1) of the selected rows."""
+    """Features, targets and per-row weights (each data set sums to 1) of the selected rows.
+
+    Equal shares are the least weight on TED that keeps DEMETR's major perturbations ranked at 0.95:
+    less TED fits TED's held-out talks better (0.394 on DiaBLa alone) but lets damaged copies through
+    (README, Quality score)."""
     parts = [d.table if mask is None else d.table[mask(d.table)] for d in developments]
     x = np.vstack([np.column_stack([feature_values(p, c) for c in columns]) for p in parts])
     t = np.concatenate([p.target.to_numpy(float) for p in parts])
