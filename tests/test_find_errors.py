@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 import pytest
-from conftest import DATA, FRENCH, NYT, REFERENCE, RUSSIAN, TED, sentence_containing
+from conftest import DATA, FRENCH, NYT, REFERENCE, RUSSIAN, sentence_containing
 
 import mtqa
 from mtqa.aggregate import ERROR_COLUMNS, mqm_score
@@ -379,9 +379,9 @@ def test_content_a_parallel_reference_ends_with_and_the_candidate_lacks_is_an_om
     assert "'small audience' near its end" in omission.explanation and "bits" in omission.explanation
     assert not any(s.category == "accuracy/omission" for s in finder.find([segment_after_reference(intact, reference)]))
     # Without the language model's reading, or against a comparable reference, no omission is claimed.
-    for segment in (segment_for(damaged, reference, parallel=True),
-                    segment_after_reference(damaged, reference, parallel=False)):
-        assert not any(s.category == "accuracy/omission" for s in finder.find([segment]))
+    for damaged_segment in (segment_for(damaged, reference, parallel=True),
+                            segment_after_reference(damaged, reference, parallel=False)):
+        assert not any(s.category == "accuracy/omission" for s in finder.find([damaged_segment]))
 
 
 def test_the_pipeline_gives_stage_6_the_words_after_the_reference(ted_result):
