@@ -127,10 +127,10 @@ def build_segments(
     pairs = list(dict.fromkeys((p[2], p[3]) for p in plans if p[3] is not None))
     unexplained, unrendered = {}, {}
     if words_after_reference is not None and pairs:
-        hypotheses, references = [h for h, _ in pairs], [r for _, r in pairs]
-        unexplained = dict(zip(pairs, words_after_reference(hypotheses, references)))
+        hypotheses, aligned_references = [h for h, _ in pairs], [r for _, r in pairs]
+        unexplained = dict(zip(pairs, words_after_reference(hypotheses, aligned_references)))
         if parallel:
-            unrendered = dict(zip(pairs, words_after_reference(references, hypotheses)))
+            unrendered = dict(zip(pairs, words_after_reference(aligned_references, hypotheses)))
     segments = []
     for doc_id, parts, text, reference, context in plans:
         alignment = None

@@ -236,7 +236,7 @@ class FluencyScorer:
     def __init__(self, model: str | LanguageModel = "smollm2", calibration: Calibration | None = None):
         self.lm = language_model(model) if isinstance(model, str) else model
         self._calibration = calibration
-        self._facts: dict[str, list[WordFacts]] = {}
+        self._facts: dict[tuple[str, str], list[WordFacts]] = {}
 
     @property
     def calibration(self) -> Calibration:
