@@ -27,6 +27,7 @@ MTQA = (
     Score("semantic", "semantic", "mtqa"),
     Score("fluency", "fluency", "mtqa"),
     Score("unexplained_bits", "−unexplained_bits", "mtqa", -1),
+    Score("explained_bits", "explained_bits", "mtqa"),
     Score("mqm_penalty", "−mqm_penalty", "mtqa", -1),
 )
 BASELINES = (

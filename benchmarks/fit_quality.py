@@ -45,19 +45,21 @@ from mtqa.quality import Feature, QualityModel, Variant, feature_values
 
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "quality_weights.json"
 DIRECTIONS = {
-    "semantic": 1, "chrf": 1, "bleu": 1, "ter": -1, "unexplained_bits": -1, "fluency": 1, "mqm_penalty": -1,
-    "log_ref_words": -1,
+    "semantic": 1, "chrf": 1, "bleu": 1, "ter": -1, "unexplained_bits": -1, "explained_bits": 1, "fluency": 1,
+    "mqm_penalty": -1, "log_ref_words": -1,
 }
 # Candidate features of each variant, in order; by default those mtqa leaves empty are skipped. The
 # fit keeps the features whose weight is positive.
 DEFAULT_FEATURES = {
-    "reference": ("semantic", "chrf", "bleu", "ter", "unexplained_bits", "mqm_penalty", "fluency", "log_ref_words"),
+    "reference": (
+        "semantic", "chrf", "bleu", "ter", "unexplained_bits", "explained_bits", "mqm_penalty", "fluency", "log_ref_words",
+    ),
     "reference_free": ("fluency", "mqm_penalty"),
 }
 REFERENCE_FREE = "reference_free"  # the one variant that needs no reference
 LANGUAGE_MODEL_FALLBACKS = {
-    "reference_without_unexplained_bits": {"unexplained_bits"},
-    "reference_without_language_model": {"unexplained_bits", "fluency"},
+    "reference_without_unexplained_bits": {"unexplained_bits", "explained_bits"},
+    "reference_without_language_model": {"unexplained_bits", "explained_bits", "fluency"},
 }
 FIT_DATA = {
     "reference": ("ted_zhen_mqm", "diabla_fren_judgements"),

@@ -26,7 +26,9 @@ from mtqa.segment import segment_lines
 # advice to detokenise them would only be noise in the benchmark's output.
 logging.getLogger("sacrebleu").setLevel(logging.ERROR)
 
-MTQA_SCORES = ("quality", "semantic", "fluency", "chrf", "bleu", "ter", "mqm_penalty", "unexplained_bits")
+MTQA_SCORES = (
+    "quality", "semantic", "fluency", "chrf", "bleu", "ter", "mqm_penalty", "unexplained_bits", "explained_bits",
+)
 BASELINES = ("baseline_chrf", "baseline_bleu", "baseline_ter")
 
 
@@ -85,7 +87,7 @@ def score_judged(
     without the reference (quality estimation): what needs one stays empty, and ``mqm_penalty`` counts
     only the errors found without it; the baselines still read the reference."""
     sentences, mtqa_timing = assess_lines(data.references if with_reference else None, data.systems, fluency_model)
-    # unexplained_bits is there only when a causal LM ran (not with the n-gram tier)
+    # unexplained_bits and explained_bits are there only when a causal LM ran (not with the n-gram tier)
     columns = ["system", "line", "ref_text", *(c for c in MTQA_SCORES if c in sentences)]
     scores = sentences.rename(columns={"doc_id": "system", "sent_id": "line"})[columns]
     table = data.table.merge(scores, on=["system", "line"], how="left", validate="one_to_one")

@@ -32,7 +32,7 @@ DOCUMENT_COLUMNS = [
 SCORE_DECIMALS = 4
 UNIT_METRICS = ("chrf", "bleu", "ter", "semantic")
 # Metrics beyond the contract's: their sentence columns follow the contract columns, when they ran.
-EXTRA_UNIT_METRICS = ("unexplained_bits",)
+EXTRA_UNIT_METRICS = ("unexplained_bits", "explained_bits")
 # documents.csv: a 95 % bootstrap interval of each of these follows the contract columns (mtqa/intervals.py).
 CI_SCORES = ("chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score")
 

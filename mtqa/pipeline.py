@@ -40,8 +40,9 @@ class AssessOptions:
     align_threshold: float = AlignParameters.skip_cost  # skip cost: the score a link must beat
     max_merge: int = AlignParameters.max_merge  # consecutive sentences a link may join on one side
     batch_size: int = 32
-    # unexplained_bits needs a causal LM: with fluency_model "ngram" or "none" it is left out
-    metrics: tuple[str, ...] = ("chrf", "bleu", "ter", "semantic", "unexplained_bits")
+    # unexplained_bits and explained_bits need a causal LM: with fluency_model "ngram" or "none" they
+    # are left out
+    metrics: tuple[str, ...] = ("chrf", "bleu", "ter", "semantic", "unexplained_bits", "explained_bits")
     non_content_detectors: tuple[str, ...] | None = None  # None: all registered detectors
     bootstrap_resamples: int = 1000  # for the confidence intervals in documents.csv
     seed: int = 12345  # of every resampling: same seed, same intervals

@@ -6,7 +6,7 @@ import pytest
 import sacrebleu
 
 from mtqa.lm import language_model
-from mtqa.metrics import Bleu, ChrF, SemanticSimilarity, Ter, UnexplainedBits
+from mtqa.metrics import Bleu, ChrF, ExplainedBits, SemanticSimilarity, Ter, UnexplainedBits
 
 HYPOTHESES = [
     "Asked by AFP, the Pentagon has refused to how one this information.",
@@ -68,6 +68,25 @@ def test_unexplained_bits_cost_little_for_what_the_reference_says(forgetful_lm):
     assert metric.corpus_score(stats) == pytest.approx(np.mean(stats))
     assert not metric.higher_is_better
     assert metric.signature().startswith("unexplained-bits|causal-lm:smollm2|")
+
+
+def test_explained_bits_are_what_reading_the_reference_saves(forgetful_lm):
+    """Explained bits are a translation's bits read alone minus its bits after the reference: a copy
+    shares most with the reference, a paraphrase less, the seed's garbled sentence least (its wrong
+    words cost much either way); batching changes nothing."""
+    reference = "Asked by AFP, the Pentagon refused to comment on this information."
+    garbled, paraphrase = HYPOTHESES[0], "Questioned by AFP, the Pentagon declined to comment on this information."
+    metric = ExplainedBits()
+    stats = metric.statistics([garbled, paraphrase, reference], [reference] * 3)
+    garbled_bits, paraphrase_bits, copy_bits = metric.segment_scores(stats)
+    assert copy_bits > paraphrase_bits > garbled_bits > 0
+    alone = sum(t.surprisal for t in language_model("smollm2").surprisals([paraphrase])[0])
+    after = UnexplainedBits().statistics([paraphrase], [reference])[0, 0]
+    assert paraphrase_bits == pytest.approx(alone - after)
+    one_at_a_time = [metric.statistics([h], [reference])[0, 0] for h in (garbled, paraphrase, reference)]
+    assert one_at_a_time == stats[:, 0].tolist()  # exact
+    assert metric.higher_is_better
+    assert metric.signature().startswith("explained-bits|causal-lm:smollm2|")
 
 
 def test_a_context_changes_a_texts_bits_not_its_tokens():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from .base import MeanMetric, Metric
 from .lexical import Bleu, ChrF, Ter
 from .semantic import SemanticSimilarity
-from .unexplained import UnexplainedBits
+from .unexplained import ExplainedBits, UnexplainedBits
 
 REFERENCE_METRICS: dict[str, type[Metric]] = {
-    metric.name: metric for metric in (ChrF, Bleu, Ter, SemanticSimilarity, UnexplainedBits)
+    metric.name: metric for metric in (ChrF, Bleu, Ter, SemanticSimilarity, UnexplainedBits, ExplainedBits)
 }
 
-__all__ = ["Metric", "MeanMetric", "REFERENCE_METRICS", "ChrF", "Bleu", "Ter", "SemanticSimilarity", "UnexplainedBits"]
+__all__ = ["Metric", "MeanMetric", "REFERENCE_METRICS", "ChrF", "Bleu", "Ter", "SemanticSimilarity", "UnexplainedBits", "ExplainedBits"]

@@ -1,12 +1,19 @@
 """Unexplained bits: how much a causal language model must still be told to write the candidate once
 it has read the reference (Prism's idea, Thompson & Post 2020, with a monolingual LM in the place of
-a paraphraser).
+a paraphraser); and explained bits: how much reading the reference saved it.
 
 The reference and a short bridge are the context; the candidate's tokens are scored after it. Words
 the reference accounts for cost little (a model copies and paraphrases what it has just read);
 mistranslated, added or garbled words cost much. The score is the total over the candidate's tokens,
 so it also grows with the candidate's length, the way the number of errors people find does; lower
 is better. It needs a causal LM (the fluency stage's model); the n-gram tier cannot read a context.
+
+Explained bits are the candidate's bits read alone minus its unexplained bits: the information the
+candidate shares with the reference (their pointwise mutual information, in bits); higher is better.
+A faithful rendering of specific content (names, figures, rare words) costs much alone and little
+after the reference; a garbled or invented word costs much either way, and generic filler costs little
+either way. Beside unexplained bits, they tell a translation that is costly because it carries the
+reference's content from one that is costly because it is wrong.
 """
 
 from __future__ import annotations
@@ -65,3 +72,18 @@ class UnexplainedBits(MeanMetric):
         bridge = BRIDGE.format(reference="{reference}").replace("\n", "\\n")
         return f"unexplained-bits|{language_model(self.model).signature()}|bridge:{bridge}"
 
+
+
+class ExplainedBits(UnexplainedBits):
+    name = "explained_bits"
+    higher_is_better = True
+
+    def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
+        unexplained = super().statistics(hypotheses, references)  # the pairs the LM remembers
+        if not hypotheses:
+            return unexplained
+        alone = language_model(self.model).surprisals(list(hypotheses), progress=self.progress, label="alone")
+        return np.array([[sum(t.surprisal for t in sentence)] for sentence in alone]) - unexplained
+
+    def signature(self) -> str:
+        return "explained-bits|" + super().signature().removeprefix("unexplained-bits|")
