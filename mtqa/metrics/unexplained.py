@@ -74,16 +74,25 @@ class UnexplainedBits(MeanMetric):
 
 
 
-class ExplainedBits(UnexplainedBits):
+class ExplainedBits(MeanMetric):
     name = "explained_bits"
-    higher_is_better = True
+
+    def __init__(self, unexplained: UnexplainedBits | None = None) -> None:
+        self.unexplained = unexplained or UnexplainedBits()
+
+    @classmethod
+    def for_run(cls, options: AssessOptions, progress: bool = False) -> ExplainedBits | None:
+        unexplained = UnexplainedBits.for_run(options, progress)
+        return None if unexplained is None else cls(unexplained)
 
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
-        unexplained = super().statistics(hypotheses, references)  # the pairs the LM remembers
+        after = self.unexplained.statistics(hypotheses, references)  # the pairs the LM remembers
         if not hypotheses:
-            return unexplained
-        alone = language_model(self.model).surprisals(list(hypotheses), progress=self.progress, label="alone")
-        return np.array([[sum(t.surprisal for t in sentence)] for sentence in alone]) - unexplained
+            return after
+        alone = language_model(self.unexplained.model).surprisals(
+            list(hypotheses), progress=self.unexplained.progress, label="alone"
+        )
+        return np.array([[sum(t.surprisal for t in sentence)] for sentence in alone]) - after
 
     def signature(self) -> str:
-        return "explained-bits|" + super().signature().removeprefix("unexplained-bits|")
+        return "explained-bits|" + self.unexplained.signature().removeprefix("unexplained-bits|")
