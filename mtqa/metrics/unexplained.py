@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 BRIDGE = "Reference translation: {reference}\nAnother translation:\n"
 
 
+def total_bits(tokens: Sequence[Sequence[TokenSurprisal]]) -> np.ndarray:
+    """Each text's surprisal summed over its tokens, one row per text (the metrics' statistics)."""
+    return np.array([[sum(t.surprisal for t in sentence)] for sentence in tokens], dtype=float)
+
+
 class UnexplainedBits(MeanMetric):
     name = "unexplained_bits"
     higher_is_better = False
@@ -60,8 +65,7 @@ class UnexplainedBits(MeanMetric):
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
         if not hypotheses:
             return np.zeros((0, 1))
-        tokens = self._tokens(hypotheses, references)
-        return np.array([[sum(t.surprisal for t in sentence)] for sentence in tokens], dtype=float)
+        return total_bits(self._tokens(hypotheses, references))
 
     def words(self, hypotheses: Sequence[str], references: Sequence[str]) -> list[list[tuple[int, int, float]]]:
         """(start, end, bits) of each word of each hypothesis after its reference: where the bits go
@@ -71,7 +75,6 @@ class UnexplainedBits(MeanMetric):
     def signature(self) -> str:
         bridge = BRIDGE.format(reference="{reference}").replace("\n", "\\n")
         return f"unexplained-bits|{language_model(self.model).signature()}|bridge:{bridge}"
-
 
 
 class ExplainedBits(MeanMetric):
@@ -92,7 +95,7 @@ class ExplainedBits(MeanMetric):
         alone = language_model(self.unexplained.model).surprisals(
             list(hypotheses), progress=self.unexplained.progress, label="alone"
         )
-        return np.array([[sum(t.surprisal for t in sentence)] for sentence in alone]) - after
+        return total_bits(alone) - after
 
     def signature(self) -> str:
         return "explained-bits|" + self.unexplained.signature().removeprefix("unexplained-bits|")
