@@ -212,7 +212,7 @@ def calibration_for(lm: LanguageModel) -> Calibration:
     return table["smollm2"] if isinstance(lm, CausalLM) else table["ngram"]
 
 
-def _readable(text: str) -> str:
+def readable(text: str) -> str:
     """The text as the language model reads it, with the same length and offsets: typographic
     quotes and apostrophes become straight ones, and an all-capitals line ("RELATED STORIES") is
     read in sentence case. Both are typesetting conventions, not bad English."""
@@ -253,12 +253,12 @@ class FluencyScorer:
         keys = list(zip(contexts if contexts is not None else [""] * len(texts), texts, strict=True))
         missing = sorted(set(keys) - self._facts.keys())
         if missing:
-            readable = [_readable(text) for _, text in missing]
-            before = [_readable(context) for context, _ in missing]
-            tokens = self.lm.surprisals(readable, contexts=before if any(before) else None, progress=progress)
-            entities = _entity_spans(readable)
-            for key, shown, token_list, entity_list in zip(missing, readable, tokens, entities):
-                self._facts[key] = _word_facts(key[1], shown, token_list, entity_list)
+            shown = [readable(text) for _, text in missing]
+            before = [readable(context) for context, _ in missing]
+            tokens = self.lm.surprisals(shown, contexts=before if any(before) else None, progress=progress)
+            entities = _entity_spans(shown)
+            for key, text_read, token_list, entity_list in zip(missing, shown, tokens, entities):
+                self._facts[key] = _word_facts(key[1], text_read, token_list, entity_list)
         return [self._facts[key] for key in keys]
 
     def words(
@@ -315,11 +315,11 @@ def check_findings(texts: Sequence[str], documents: Sequence[str], checks: Seque
 
 
 def _word_facts(
-    text: str, readable: str, tokens: Sequence[TokenSurprisal], entities: list[tuple[int, int, str]]
+    text: str, shown: str, tokens: Sequence[TokenSurprisal], entities: list[tuple[int, int, str]]
 ) -> list[WordFacts]:
     facts = []
-    for position, (start, end, bits) in enumerate(word_bits(readable, tokens)):
-        word = readable[start:end]
+    for position, (start, end, bits) in enumerate(word_bits(shown, tokens)):
+        word = shown[start:end]
         punctuation = not any(c.isalnum() for c in word)
         entity = "" if punctuation else next((label for s, e, label in entities if s <= start and end <= e), "")
         if not entity and _NUMBER.search(word):

@@ -36,7 +36,7 @@ from .progress import track
 LN2 = math.log(2.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the memo below keeps many thousands of them
 class TokenSurprisal:
     start: int  # character offsets of the token into the sentence, end exclusive
     end: int
@@ -70,10 +70,11 @@ class CausalLM(LanguageModel):
     TOKEN_BUDGET = 256  # tokens per forward pass: rows = budget // padded length, at most max_rows
     LENGTH_STEP = 16  # sequence lengths are padded up to a multiple of this
     MAX_WINDOW = 512  # longer texts are scored in consecutive windows, each after the start token
-    # Texts scored after a context, kept for reuse: the unexplained-bits metric and the error finder
-    # ask for the same candidates after the same references, and the second asking costs nothing
-    # (beyond this many pairs, the oldest are scored again). Texts scored alone are not kept.
-    MEMO_SIZE = 20_000
+    # Scored texts, kept for reuse by (context, text): the unexplained-bits metric and the error finder
+    # ask for the same candidates after the same references, and on line-aligned input the fluency
+    # stage reads the candidates alone as the explained-bits metric did; the second asking costs
+    # nothing. Beyond this many texts, the oldest are scored again.
+    MEMO_SIZE = 50_000
 
     def __init__(
         self,
@@ -146,9 +147,7 @@ class CausalLM(LanguageModel):
         An empty context is none."""
         if contexts is not None and len(contexts) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
-        if contexts is None:
-            return self._score([(None, text) for text in texts], progress, label)
-        keys = list(zip(contexts, texts))
+        keys = list(zip(contexts if contexts is not None else [""] * len(texts), texts))
         found = {key: self._memo[key] for key in dict.fromkeys(keys) if key in self._memo}
         missing = [key for key in dict.fromkeys(keys) if key not in found]
         if missing:
@@ -161,7 +160,7 @@ class CausalLM(LanguageModel):
         return [list(found[key]) for key in keys]
 
     def _score(
-        self, keys: Sequence[tuple[str | None, str]], progress: bool, label: str
+        self, keys: Sequence[tuple[str, str]], progress: bool, label: str
     ) -> list[list[TokenSurprisal]]:
         import torch
 

@@ -39,8 +39,8 @@ def qe_result():
 
 @pytest.fixture
 def forgetful_lm(monkeypatch):
-    """SmolLM2 with its memory of texts scored after a context switched off for one test: every call
-    computes afresh, as batch-invariance tests need (a remembered result would be compared with itself)."""
+    """SmolLM2 with its memory of scored texts switched off for one test: every call computes afresh,
+    as batch-invariance tests need (a remembered result would be compared with itself)."""
     from collections import OrderedDict
 
     from mtqa.lm import language_model

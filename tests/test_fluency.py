@@ -13,7 +13,7 @@ from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, ROOT, RUSSIAN, sentenc
 
 import mtqa
 from mtqa.fluency import WORD_COLUMNS, FluencyScorer, previous_sentences
-from mtqa.lm import dequantised_copy, language_model
+from mtqa.lm import dequantised_copy
 from mtqa.models import PACKAGED
 
 PENTAGON = "Asked by AFP, the Pentagon has refused to how one this information."
@@ -309,9 +309,9 @@ def test_run_json_records_the_language_model(seeds_result):
 # --- determinism ---------------------------------------------------------------------------------
 
 
-def test_results_are_identical_however_sentences_are_batched(seeds_result):
+def test_results_are_identical_however_sentences_are_batched(seeds_result, forgetful_lm):
     texts = [s.text for doc_id in (REFERENCE.stem, FRENCH.stem) for s in seeds_result.marked[doc_id].content]
-    lm = language_model("smollm2")
+    lm = forgetful_lm
     together = lm.surprisals(texts)
     one_by_one = [lm.surprisals([t])[0] for t in texts]
     reversed_order = lm.surprisals(texts[::-1])[::-1]

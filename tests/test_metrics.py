@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import sacrebleu
 
+from mtqa.fluency import FluencyScorer
 from mtqa.lm import language_model
 from mtqa.metrics import Bleu, ChrF, ExplainedBits, SemanticSimilarity, Ter, UnexplainedBits
 
@@ -107,8 +108,7 @@ def test_a_context_changes_a_texts_bits_not_its_tokens():
 
 def test_pairs_already_scored_are_remembered_not_recomputed(monkeypatch):
     """The metric and stage 6 ask for the same candidates after the same references: the second
-    asking runs no forward pass. The memory is bounded (the oldest pairs are forgotten first) and holds
-    only texts scored after a context."""
+    asking runs no forward pass. The memory is bounded: the oldest texts are forgotten first."""
     lm = language_model("smollm2")
     first = lm.surprisals(HYPOTHESES, contexts=REFERENCES)
     metric = UnexplainedBits()
@@ -123,8 +123,25 @@ def test_pairs_already_scored_are_remembered_not_recomputed(monkeypatch):
     assert [sum(bits for _, _, bits in sentence) for sentence in words] == pytest.approx(stats[:, 0].tolist())
     assert [HYPOTHESES[0][a:b] for a, b, _ in words[0][:2]] == ["Asked", "by"]
     monkeypatch.undo()
-    monkeypatch.setattr(lm, "MEMO_SIZE", 1)
+    monkeypatch.setattr(lm, "MEMO_SIZE", 2)
     lm.surprisals(HYPOTHESES, contexts=REFERENCES)
-    assert list(lm._memo) == [(REFERENCES[1], HYPOTHESES[1])]
-    lm.surprisals(HYPOTHESES[:1])  # a text scored alone is not kept
-    assert list(lm._memo) == [(REFERENCES[1], HYPOTHESES[1])]
+    lm.surprisals(HYPOTHESES[:1])  # a text read alone is kept as read after the empty context
+    assert list(lm._memo) == [(REFERENCES[1], HYPOTHESES[1]), ("", HYPOTHESES[0])]
+
+
+def test_the_fluency_stage_reuses_the_candidates_read_alone_for_explained_bits(monkeypatch):
+    """On line-aligned input the fluency stage reads each candidate alone, as explained bits did just
+    before: it runs no forward pass of its own, and both read typographic quotes as straight ones."""
+    quoted = ["The Pentagon called it “the resumption”, and refused to how one this information."]
+    stats = ExplainedBits().statistics(quoted, REFERENCES[:1])
+    lm = language_model("smollm2")
+
+    def no_forward_pass(*args):
+        raise AssertionError("scored again")
+
+    monkeypatch.setattr(lm, "_score", no_forward_pass)
+    (fluency,) = FluencyScorer(lm).score(quoted)
+    alone = sum(w.surprisal for w in fluency.words)
+    after = UnexplainedBits().statistics(quoted, REFERENCES[:1])[0, 0]
+    assert stats[0, 0] == pytest.approx(alone - after)
+    assert [w.text for w in fluency.words][4:6] == ["“", "the"]  # offsets into the text as given

@@ -2,7 +2,8 @@
 it has read the reference (Prism's idea, Thompson & Post 2020, with a monolingual LM in the place of
 a paraphraser); and explained bits: how much reading the reference saved it.
 
-The reference and a short bridge are the context; the candidate's tokens are scored after it. Words
+The reference and a short bridge are the context; the candidate's tokens are scored after it, both
+read as the fluency stage reads text (typographic quotes straight: a convention, not an error). Words
 the reference accounts for cost little (a model copies and paraphrases what it has just read);
 mistranslated, added or garbled words cost much. The score is the total over the candidate's tokens,
 so it also grows with the candidate's length, the way the number of errors people find does; lower
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from ..fluency import word_bits
+from ..fluency import readable, word_bits
 from ..lm import TokenSurprisal, language_model
 from .base import MeanMetric, check_pairs
 
@@ -57,9 +58,9 @@ class UnexplainedBits(MeanMetric):
 
     def _tokens(self, hypotheses: Sequence[str], references: Sequence[str]) -> list[list[TokenSurprisal]]:
         check_pairs(hypotheses, references)
-        contexts = [BRIDGE.format(reference=reference) for reference in references]
+        contexts = [BRIDGE.format(reference=readable(reference)) for reference in references]
         return language_model(self.model).surprisals(
-            list(hypotheses), contexts=contexts, progress=self.progress, label="after the reference"
+            [readable(h) for h in hypotheses], contexts=contexts, progress=self.progress, label="after the reference"
         )
 
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
@@ -92,8 +93,9 @@ class ExplainedBits(MeanMetric):
         after = self.unexplained.statistics(hypotheses, references)  # the pairs the LM remembers
         if not hypotheses:
             return after
+        # Read as the fluency stage reads a sentence alone: on line-aligned input it reuses this pass.
         alone = language_model(self.unexplained.model).surprisals(
-            list(hypotheses), progress=self.unexplained.progress, label="alone"
+            [readable(h) for h in hypotheses], progress=self.unexplained.progress, label="alone"
         )
         return total_bits(alone) - after
 
