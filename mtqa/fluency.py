@@ -255,7 +255,7 @@ class FluencyScorer:
         if missing:
             shown = [readable(text) for _, text in missing]
             before = [readable(context) for context, _ in missing]
-            tokens = self.lm.surprisals(shown, contexts=before if any(before) else None, progress=progress)
+            tokens = self.lm.surprisals(shown, contexts=before, progress=progress)  # "": read alone
             entities = _entity_spans(shown)
             for key, text_read, token_list, entity_list in zip(missing, shown, tokens, entities):
                 self._facts[key] = _word_facts(key[1], text_read, token_list, entity_list)

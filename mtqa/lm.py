@@ -118,9 +118,7 @@ class CausalLM(LanguageModel):
             f"|budget:{self.TOKEN_BUDGET}|step:{self.LENGTH_STEP}"
         )
 
-    def _pieces(
-        self, text: str, context: str | None = None
-    ) -> list[tuple[list[int], list[int], list[tuple[int, int]]]]:
+    def _pieces(self, text: str, context: str = "") -> list[tuple[list[int], list[int], list[tuple[int, int]]]]:
         """The text's token ids in windows, each as (unscored context ids, scored ids, offsets). A
         context precedes the first window, cut from the left when the two do not fit together."""
         encoding = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)

@@ -106,6 +106,15 @@ def test_a_context_changes_a_texts_bits_not_its_tokens():
         lm.surprisals(HYPOTHESES, contexts=REFERENCES[:1])
 
 
+def answer_from_memory_only(lm, monkeypatch) -> None:
+    """From here on in the test, any forward pass of the language model fails the test."""
+
+    def no_forward_pass(*args):
+        raise AssertionError("scored again")
+
+    monkeypatch.setattr(lm, "_score", no_forward_pass)
+
+
 def test_pairs_already_scored_are_remembered_not_recomputed(monkeypatch):
     """The metric and stage 6 ask for the same candidates after the same references: the second
     asking runs no forward pass. The memory is bounded: the oldest texts are forgotten first."""
@@ -114,10 +123,7 @@ def test_pairs_already_scored_are_remembered_not_recomputed(monkeypatch):
     metric = UnexplainedBits()
     stats = metric.statistics(HYPOTHESES, REFERENCES)
 
-    def no_forward_pass(*args):
-        raise AssertionError("scored again")
-
-    monkeypatch.setattr(lm, "_score", no_forward_pass)
+    answer_from_memory_only(lm, monkeypatch)
     assert lm.surprisals(HYPOTHESES, contexts=REFERENCES) == first
     words = metric.words(HYPOTHESES, REFERENCES)  # where the statistics' bits go, word by word
     assert [sum(bits for _, _, bits in sentence) for sentence in words] == pytest.approx(stats[:, 0].tolist())
@@ -136,10 +142,7 @@ def test_the_fluency_stage_reuses_the_candidates_read_alone_for_explained_bits(m
     stats = ExplainedBits().statistics(quoted, REFERENCES[:1])
     lm = language_model("smollm2")
 
-    def no_forward_pass(*args):
-        raise AssertionError("scored again")
-
-    monkeypatch.setattr(lm, "_score", no_forward_pass)
+    answer_from_memory_only(lm, monkeypatch)
     (fluency,) = FluencyScorer(lm).score(quoted)
     alone = sum(w.surprisal for w in fluency.words)
     after = UnexplainedBits().statistics(quoted, REFERENCES[:1])[0, 0]
