@@ -1,6 +1,6 @@
 """Fluency benchmark: does sentence fluency move the right way, agree with people, and how fast is it?
 
-    python -m benchmarks.fluency [--per-type 40] [--lang russian] [--throughput 500]
+    python -m benchmarks.fluency [--per-type 40] [--lang russian] [--throughput 500] [--only PART ...]
 
 1. DEMETR (held-out Russian half by default; the French half is the calibration data): for each
    fluency-damaging perturbation type, the fraction of pairs where the intact translation scores as
@@ -16,7 +16,13 @@
    penalty of the raters' fluency and style errors alone, and of their accuracy errors alone, with
    sentence length beside them (and per word): does the score follow fluency errors more than
    accuracy errors?
-4. Throughput on ``--throughput`` real sentences (MLQE-PE): each tier batched (one call, the model
+4. Seeds: the five seed documents against two hand annotations of the fluency and style errors in
+   every content sentence (``tests/data/gold``; one made blind to mtqa's scores): per document, the
+   share of sentences with an error and the penalty per sentence beside each tier's mean fluency; per
+   sentence, the AUC with which fluency ranks the sentences with no error above the others, beside
+   sentence length, the unigram baseline and the other annotation; per candidate, one-sided tests of
+   whether it is less fluent than the reference, by the annotations and by each tier.
+5. Throughput on ``--throughput`` real sentences (MLQE-PE): each tier batched (one call, the model
    groups sentences by length) and one sentence per call (SmolLM2: one row per forward pass), and
    the whole scorer batched (language model, named entities, word frequencies). The modes take turns
    on five slices of the sentences, and the machine's load average is printed beside the table: on a
@@ -26,21 +32,34 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import pearsonr, spearmanr
+from scipy.stats import fisher_exact, mannwhitneyu, pearsonr, spearmanr, ttest_ind
 
+import mtqa
 from benchmarks import datasets
 from benchmarks.fluency_data import FLUENCY_PERTURBATIONS, PERTURBATION_GROUP, demetr_items, mlqe_items
+from mtqa.evidence import PENALTY
 from mtqa.fluency import FluencyScorer, unigram_bits, word_spans
 from mtqa.lm import language_model
+from mtqa.load import load_manifest
+from mtqa.result import Assessment
 
 TIERS = ("smollm2", "ngram")
+PARTS = ("demetr", "mlqe", "documents", "seeds", "throughput")
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_MANIFEST = ROOT / "seeds" / "manifest.toml"
+# Hand annotations of the fluency and style errors in every content sentence of the five seeds (MQM
+# spans, tests/data/gold/README.md): one made blind to mtqa's scores, one by its developer after them.
+GOLD = ROOT / "tests" / "data" / "gold"
+SEED_ANNOTATIONS = {"blind": GOLD / "seed-fluency-errors.tsv", "developer": GOLD / "seed-fluency-errors-developer.tsv"}
 
 
 def _pairwise(intact: float, damaged: float) -> float:
@@ -160,6 +179,99 @@ def ted_errors_table(scorer: FluencyScorer) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def read_annotation(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE)
+
+
+def content_sentences(result: Assessment) -> pd.DataFrame:
+    """Every content sentence of an assessment, the candidates' and the primary reference's, with its
+    fluency (``reference.csv`` repeats the reference's sentences once per candidate: one copy is kept)."""
+    reference = result.reference[result.reference.candidate == result.candidates[0]]
+    table = pd.concat([result.sentences, reference], ignore_index=True)
+    columns = ["doc_id", "sent_id", "start", "end", "text", "fluency"]
+    return table.loc[table.status != "boilerplate", columns].reset_index(drop=True)
+
+
+def annotated_penalty(result: Assessment, sentences: pd.DataFrame, annotation: pd.DataFrame) -> np.ndarray:
+    """Per content sentence, the MQM penalty of the annotated errors overlapping it. An annotation's
+    ``doc`` is a seed's file prefix ("004"); a span outside every content sentence (mtqa took it for
+    page furniture) counts nowhere."""
+    seeds = {doc_id.split("_")[0]: doc_id for doc_id in sentences.doc_id.unique()}
+    if missing := set(annotation.doc) - set(seeds):
+        raise ValueError(f"annotated seeds {sorted(missing)} are not in the assessment")
+    penalty = np.zeros(len(sentences))
+    for error in annotation.itertuples():
+        doc_id = seeds[error.doc]
+        start = result.document_text(doc_id).index(error.span)
+        inside = (sentences.doc_id == doc_id) & (sentences.start < start + len(error.span)) & (sentences.end > start)
+        penalty[inside.to_numpy()] += PENALTY[error.severity]
+    return penalty
+
+
+def auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """The chance that a positive item (a sentence with no annotated error) outscores a negative one,
+    ties counting half: Mann-Whitney's U over the product of the group sizes."""
+    u = mannwhitneyu(scores[positive], scores[~positive]).statistic
+    return float(u / (positive.sum() * (~positive).sum()))
+
+
+def seeds_tables(results: dict[str, Assessment]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The seeds' fluency against their hand annotations, one assessment per tier.
+
+    Per document: the share of content sentences with an annotated error, the penalty per sentence and
+    each tier's mean fluency. Per sentence: the AUC of fluency for the sentences with no annotated error
+    and its Spearman correlation with minus the penalty, beside sentence length, the unigram baseline and
+    the other annotation (how far two annotators agree). Per candidate: is it less fluent than the
+    reference, by each annotation and by each tier (one-sided tests)?"""
+    tables = {tier: content_sentences(result) for tier, result in results.items()}
+    first, sentences = next(iter(results.values())), next(iter(tables.values()))
+    if any(not table[["doc_id", "sent_id"]].equals(sentences[["doc_id", "sent_id"]]) for table in tables.values()):
+        raise ValueError("the tiers' assessments segment the seeds differently")
+    fluency = {tier: table.fluency.to_numpy(float) for tier, table in tables.items()}
+    penalty = {name: annotated_penalty(first, sentences, read_annotation(path)) for name, path in SEED_ANNOTATIONS.items()}
+
+    per_document = sentences[["doc_id"]].assign(
+        **{f"share marked, {name}": p > 0 for name, p in penalty.items()},
+        **{f"penalty, {name}": p for name, p in penalty.items()},
+        **{f"fluency, {tier}": f for tier, f in fluency.items()},
+    ).groupby("doc_id").mean()
+    per_document.insert(0, "sentences", sentences.groupby("doc_id").size())
+
+    predictors = {**{f"{tier} fluency": f for tier, f in fluency.items()},
+                  "sentence length (−words)": -sentences.text.str.split().str.len().to_numpy(float),
+                  "unigram baseline": sentences.text.map(unigram_fluency).to_numpy(float)}
+    rows = []
+    for name, p in penalty.items():
+        others = {f"{other} annotation (−penalty)": -q for other, q in penalty.items() if other != name}
+        for predictor, values in {**predictors, **others}.items():
+            rows.append({"annotation": name, "sentences marked": int((p > 0).sum()), "of": len(p), "predictor": predictor,
+                         "AUC unmarked > marked": auc(values, p == 0), "spearman with −penalty": spearmanr(values, -p)[0]})
+    per_sentence = pd.DataFrame(rows)
+
+    rows = []
+    for candidate in first.candidates:
+        mine = (sentences.doc_id == candidate).to_numpy()
+        theirs = (sentences.doc_id == first.primary_reference).to_numpy()
+        for name, p in penalty.items():
+            marked = [[(p[side] > 0).sum(), (p[side] == 0).sum()] for side in (mine, theirs)]
+            rows.append({"candidate": candidate, "judge": f"{name} annotation", "measure": "penalty per sentence",
+                         "candidate's": p[mine].mean(), "reference's": p[theirs].mean(),
+                         **_less_fluent(-p[mine], -p[theirs]),
+                         "Fisher p (share marked)": fisher_exact(marked, alternative="greater").pvalue})
+        for tier, f in fluency.items():
+            rows.append({"candidate": candidate, "judge": tier, "measure": "mean fluency",
+                         "candidate's": f[mine].mean(), "reference's": f[theirs].mean(),
+                         **_less_fluent(f[mine], f[theirs])})
+    return per_document.reset_index(), per_sentence, pd.DataFrame(rows)
+
+
+def _less_fluent(candidate: np.ndarray, reference: np.ndarray) -> dict[str, float]:
+    """One-sided p-values that the candidate's sentences score lower (higher is more fluent)."""
+    return {
+        "Mann-Whitney p": mannwhitneyu(candidate, reference, alternative="less").pvalue,
+        "Welch p": ttest_ind(candidate, reference, equal_var=False, alternative="less").pvalue,
+    }
+
 def throughput_table(n: int, rounds: int = 5) -> tuple[pd.DataFrame, float]:
     """Sentences per second of the language model, batched (one call) and one sentence per call, and
     of the whole scorer (language model, named entities, word frequencies), batched. The modes take
@@ -210,10 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="russian", choices=["russian", "french"],
                         help="DEMETR half: russian (held out, default) or french (the calibration data)")
     parser.add_argument("--throughput", type=int, default=500, help="sentences for the throughput test (default 500)")
-    parser.add_argument("--only", nargs="+", choices=["demetr", "mlqe", "documents", "throughput"],
-                        help="run only these parts")
+    parser.add_argument("--only", nargs="+", choices=PARTS, help="run only these parts")
     args = parser.parse_args(argv)
-    parts = set(args.only or ["demetr", "mlqe", "documents", "throughput"])
+    parts = set(args.only or PARTS)
 
     started = time.perf_counter()
     scorers = {tier: FluencyScorer(tier) for tier in TIERS}
@@ -230,6 +341,16 @@ def main(argv: list[str] | None = None) -> int:
                "and after the one before it", documents_table(scorers["smollm2"]))
         _print("TED zh→en: correlation with minus the penalty of the raters' fluency errors alone, and of their "
                "accuracy errors alone (MQM weights)", ted_errors_table(scorers["smollm2"]))
+    if "seeds" in parts:
+        manifest = load_manifest(SEEDS_MANIFEST)
+        results = {tier: mtqa.assess(manifest.references, manifest.candidates, fluency_model=tier) for tier in TIERS}
+        per_document, per_sentence, against_reference = seeds_tables(results)
+        _print("Seeds: content sentences with a hand-annotated fluency or style error, MQM penalty per sentence "
+               "(minor 1, major 5), and mean fluency (mtqa assess defaults: SmolLM2 reads each sentence after the "
+               "one before it; the trigram reads it alone)", per_document)
+        _print("Seeds, per sentence: does fluency rank the sentences with no annotated error above the others?",
+               per_sentence)
+        _print("Seeds: is each candidate less fluent than the reference 002? (one-sided p-values)", against_reference)
     if "throughput" in parts:
         load = os.getloadavg()[0]
         table, drift = throughput_table(args.throughput)

@@ -1,5 +1,5 @@
 """The benchmark harness: discovery, a quick run on small real subsets of benchmarks/data, the report's
-sections, failure reporting; and the quality fit's building blocks on real rows."""
+sections, failure reporting; the quality fit's building blocks and the fluency benchmark's tables on real rows."""
 
 import re
 import types
@@ -7,7 +7,9 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import CANDIDATES, FRENCH, REFERENCE
 
+import mtqa
 from benchmarks import correlation, datasets, fit_quality, fluency, ted_mqm
 from benchmarks.harness import Section, discover, render, run_benchmarks, short_name
 from benchmarks.run import main
@@ -234,3 +236,27 @@ def test_the_ted_raters_errors_split_into_fluency_and_accuracy_penalties_that_su
     assert (source > 0).sum() == 6 and (parts["fluency and style"] > 0).sum() > 300
     universe = table[table.hypothesis.str.contains("universe-this", regex=False)].index  # one minor punctuation error
     assert parts["fluency and style"][universe].tolist() == [0.1] and parts["accuracy and terminology"][universe].tolist() == [0.0]
+
+
+def test_the_seeds_part_sets_both_tiers_beside_both_hand_annotations(seeds_result):
+    """The fluency benchmark's seeds tables: per document, per sentence (each tier, the baselines and
+    the other annotator against each annotation) and each candidate against the reference."""
+    trigram = mtqa.assess(REFERENCE, CANDIDATES, fluency_model="ngram", metrics=("chrf",))
+    per_document, per_sentence, against_reference = fluency.seeds_tables({"smollm2": seeds_result, "ngram": trigram})
+
+    documents = per_document.set_index("doc_id")
+    assert documents.sentences.sum() == 75
+    assert documents.loc[REFERENCE.stem, "share marked, blind"] == pytest.approx(0.4)
+    assert documents.loc[FRENCH.stem, ["share marked, blind", "share marked, developer"]].tolist() == [1.0, 1.0]
+    assert documents.loc[FRENCH.stem, "fluency, ngram"] < documents.loc[REFERENCE.stem, "fluency, ngram"] - 15
+
+    auc = per_sentence.set_index(["annotation", "predictor"])["AUC unmarked > marked"]
+    assert len(auc) == 10 and auc.between(0, 1).all()
+    for annotation in ("blind", "developer"):  # either tier ranks sentences better than their length does
+        assert min(auc[annotation, "smollm2 fluency"], auc[annotation, "ngram fluency"]) > auc[annotation, "sentence length (−words)"]
+    assert auc["blind", "developer annotation (−penalty)"] > 0.85
+
+    judged = against_reference.set_index(["candidate", "judge"])
+    assert len(judged) == 4 * 4
+    assert judged.loc[(FRENCH.stem, "ngram"), "Mann-Whitney p"] < 0.01
+    assert judged["Fisher p (share marked)"].isna().sum() == 4 * 2  # a share of marked sentences only for annotations
