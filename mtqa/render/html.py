@@ -22,11 +22,11 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ..evidence import PENALTY
 from . import plots
 from .style import (
     FAMILY_COLOURS,
     SEVERITIES,
-    SEVERITY_WEIGHTS,
     candidate_colour,
     candidate_label,
     category_order,
@@ -475,7 +475,7 @@ def report_context(result: "Assessment") -> dict:
         "sections": [_candidate_section(result, i, c) for i, c in enumerate(result.candidates)],
         "legend": _legend(result),
         "severities": SEVERITIES,
-        "weights": SEVERITY_WEIGHTS,
+        "weights": PENALTY,
         "score_label": score.label,
         "score_name": score.column,
         "audit": _audit(result),

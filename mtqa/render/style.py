@@ -26,7 +26,6 @@ CATEGORIES = (
     "style/awkward", "terminology/wrong-term", "other/boilerplate",
 )
 SEVERITIES = ("minor", "major", "critical")
-SEVERITY_WEIGHTS = {"minor": 1, "major": 5, "critical": 25}  # MQM-style penalties (DESIGN.md)
 
 # Highlights are coloured by category family (the part before the slash); the exact category is
 # named in each span's tooltip and detail, and severity sets the underline.
