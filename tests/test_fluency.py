@@ -52,9 +52,9 @@ def read_before(result, doc_id, sent_id):
 
 
 def reference_content(result):
-    """The reference's content sentences in reference.csv (the first candidate's rows), in order."""
-    table = result.reference[(result.reference.candidate == result.candidates[0]) & (result.reference.status != "boilerplate")]
-    return table.sort_values("sent_id")
+    """The reference's content sentences, in order (one copy of reference.csv's rows)."""
+    sentences = content_sentences(result)
+    return sentences[sentences.doc_id == result.primary_reference]
 
 
 def reference_fluency(result):
