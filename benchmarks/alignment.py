@@ -29,11 +29,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import SyntheticPair, gold_furniture, gold_links, ted_pairs  # noqa: E402
-from mtqa.align import AlignParameters, ReferenceSide, align_comparable, align_greedy  # noqa: E402
-from mtqa.load import document_from_text  # noqa: E402
-from mtqa.models import SentenceEncoder  # noqa: E402
-from mtqa.noncontent import NonContentConfig, mark_non_content  # noqa: E402
-from mtqa.segment import Sentence, segment  # noqa: E402
+from mtqa.backends.encoder import SentenceEncoder
+from mtqa.core.records import Sentence
+from mtqa.stages.align import (
+    AlignParameters,
+    ReferenceSide,
+    align_comparable,
+    align_greedy,
+)
+from mtqa.stages.load import document_from_text
+from mtqa.stages.noncontent import NonContentConfig, mark_non_content
+from mtqa.stages.segment import segment
 
 BASELINE_DETECTORS = ["no-words", "repeated"]  # what the foundation shipped
 BASELINE_THRESHOLD = 0.5  # the foundation's cosine threshold

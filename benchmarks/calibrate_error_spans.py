@@ -23,13 +23,13 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.error_spans import DATA, _WORD, _char_set, _prf  # noqa: E402
+from benchmarks.error_spans import _WORD, DATA, _char_set, _prf  # noqa: E402
 from benchmarks.scoring import line_segments  # noqa: E402
-from mtqa import reference_evidence  # noqa: E402
-from mtqa.evidence import Segment  # noqa: E402
-from mtqa.find_errors import ErrorFinder  # noqa: E402
-from mtqa.models import sentence_encoder  # noqa: E402
-from mtqa.tokens import LEMMA  # noqa: E402
+from mtqa.backends.encoder import sentence_encoder
+from mtqa.backends.linguistic import LEMMA
+from mtqa.checks.evidence import Segment
+from mtqa.stages.find_errors import reference as reference_evidence
+from mtqa.stages.find_errors.spans import ErrorFinder
 
 FIT_TALKS = {"talk.2", "talk.6"}
 HELD_OUT_TALKS = {"talk.5", "talk.7", "talk.9"}

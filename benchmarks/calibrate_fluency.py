@@ -35,8 +35,14 @@ import numpy as np
 from scipy.optimize import minimize
 
 from benchmarks.fluency_data import demetr_items
-from mtqa.fluency import (
-    CALIBRATION_FILE, Calibration, FluencyScorer, WordFacts, check_findings, fluency_checks, straight_quotes,
+from mtqa.backends.language_models import straight_quotes
+from mtqa.stages.score.fluency import (
+    CALIBRATION_FILE,
+    Calibration,
+    FluencyScorer,
+    WordFacts,
+    check_findings,
+    fluency_checks,
 )
 
 UNKNOWN_UNIGRAM_BITS = round(-math.log2(1e-8), 4)  # wordfreq lists English words down to ~1e-8

@@ -28,10 +28,10 @@ import pandas as pd
 
 from benchmarks import datasets
 from benchmarks.scoring import line_segments, one_line
-from mtqa import reference_evidence
-from mtqa.evidence import Evidence, Segment
-from mtqa.lm_evidence import language_model_evidence
+from mtqa.checks.evidence import Evidence, Segment
 from mtqa.metrics.unexplained import UnexplainedBits
+from mtqa.stages.find_errors import reference as reference_evidence
+from mtqa.stages.find_errors.language_model import language_model_evidence
 
 GRAMMAR = ("minor_id14_word_swap", "minor_id13_pos_shift", "minor_id16_function_word", "critical_id22_verb_removed",
            "critical_id24_subj_removed", "critical_id23_noun_removed", "minor_id15_case", "minor_id12_conj_removed")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mtqa.quality import packaged_weights
+from mtqa.stages.aggregate.quality import packaged_weights
 
 
 @dataclass(frozen=True)

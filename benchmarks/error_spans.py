@@ -37,13 +37,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import mtqa  # noqa: E402
-from mtqa.checks import CHECKS  # noqa: E402
-from mtqa.find_errors import find_errors, segment_for  # noqa: E402
-from mtqa.fluency import score_documents  # noqa: E402
-from mtqa.load import document_from_text  # noqa: E402
-from mtqa.models import sentence_encoder  # noqa: E402
-from mtqa.noncontent import MarkedDocument  # noqa: E402
-from mtqa.segment import segment_lines  # noqa: E402
+from mtqa.backends.encoder import sentence_encoder
+from mtqa.checks import CHECKS
+from mtqa.core.records import MarkedDocument
+from mtqa.stages.find_errors.spans import find_errors, segment_for
+from mtqa.stages.load import document_from_text
+from mtqa.stages.score.fluency import score_documents
+from mtqa.stages.segment import segment_lines
 
 DATA = ROOT / "benchmarks" / "data" / "error_spans"
 DEMETR = ROOT / "benchmarks" / "data" / "contrastive_demetr" / "demetr_fr_ru.jsonl"

@@ -40,8 +40,8 @@ import mtqa
 from benchmarks import datasets
 from benchmarks.correlation import agreement
 from benchmarks.scoring import score_judged
-from mtqa.fluency import fluency_scorer
-from mtqa.quality import Feature, QualityModel, Variant, feature_values
+from mtqa.stages.aggregate.quality import Feature, QualityModel, Variant, feature_values
+from mtqa.stages.score.fluency import fluency_scorer
 
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "quality_weights.json"
 DIRECTIONS = {

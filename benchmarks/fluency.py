@@ -45,12 +45,17 @@ from scipy.stats import fisher_exact, mannwhitneyu, pearsonr, spearmanr, ttest_i
 
 import mtqa
 from benchmarks import datasets
-from benchmarks.fluency_data import FLUENCY_PERTURBATIONS, PERTURBATION_GROUP, demetr_items, mlqe_items
-from mtqa.evidence import PENALTY
-from mtqa.fluency import FluencyScorer, unigram_bits, word_spans
-from mtqa.lm import language_model
-from mtqa.load import load_manifest
-from mtqa.result import Assessment
+from benchmarks.fluency_data import (
+    FLUENCY_PERTURBATIONS,
+    PERTURBATION_GROUP,
+    demetr_items,
+    mlqe_items,
+)
+from mtqa.backends.language_models import language_model, word_spans
+from mtqa.core.taxonomy import PENALTY
+from mtqa.pipeline.result import Assessment
+from mtqa.stages.load import load_manifest
+from mtqa.stages.score.fluency import FluencyScorer, unigram_bits
 
 TIERS = ("smollm2", "ngram")
 PARTS = ("demetr", "mlqe", "documents", "seeds", "throughput")

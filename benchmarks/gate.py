@@ -61,9 +61,9 @@ def main() -> None:
     parser.add_argument("--resamples", type=int, default=1000)
     args = parser.parse_args()
 
-    from mtqa.gate import GateConfig, gate, gate_assessment
+    from mtqa.analyses.gate import GateConfig, gate, gate_assessment
+    from mtqa.metrics.resampling import clear_resample_cache
     from mtqa.render.gate import gate_json, gate_markdown, junit_xml
-    from mtqa.stats import clear_resample_cache
 
     config = GateConfig(resamples=args.resamples)
     with tempfile.TemporaryDirectory() as folder:

@@ -118,7 +118,7 @@ def timing_table(outcomes: list[Outcome]) -> pd.DataFrame:
 
 
 def render(outcomes: list[Outcome], quick: bool, seconds: float) -> str:
-    from mtqa import __version__
+    from mtqa.core.version import __version__
 
     mode = "quick (subsampled smoke test)" if quick else "full"
     lines = [

@@ -10,7 +10,7 @@ import pandas as pd
 from benchmarks import correlation, datasets
 from benchmarks.harness import Section
 from benchmarks.scoring import fluency_tier, score_judged
-from mtqa.quality import packaged_model
+from mtqa.stages.aggregate.quality import packaged_model
 
 ORDER = 20
 REFERENCE_FREE = (

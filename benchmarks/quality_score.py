@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from benchmarks.harness import Section
-from mtqa.quality import PACKAGED_WEIGHTS, packaged_weights
+from mtqa.stages.aggregate.quality import PACKAGED_WEIGHTS, packaged_weights
 
 ORDER = 50
 

@@ -8,7 +8,13 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.harness import discover, render, run_benchmarks, short_name, write_report
+from benchmarks.harness import (
+    discover,
+    render,
+    run_benchmarks,
+    short_name,
+    write_report,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,14 +13,14 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 import mtqa
 from benchmarks.datasets import JudgedSegments
 from benchmarks.harness import Timing
-from mtqa.align import align_parallel
-from mtqa.evidence import Segment
-from mtqa.find_errors import WordsAfterReference, build_segments
-from mtqa.fluency import fluency_scorer
-from mtqa.models import sentence_encoder
-from mtqa.noncontent import MarkedDocument
-from mtqa.score import build_units
-from mtqa.segment import segment_lines
+from mtqa.backends.encoder import sentence_encoder
+from mtqa.checks.evidence import Segment
+from mtqa.core.records import MarkedDocument
+from mtqa.stages.align import align_parallel
+from mtqa.stages.find_errors.spans import WordsAfterReference, build_segments
+from mtqa.stages.score.fluency import fluency_scorer
+from mtqa.stages.score.reference import build_units
+from mtqa.stages.segment import segment_lines
 
 # DEMETR's "tokenized" perturbation and MLQE-PE's post-edits are tokenised on purpose: sacrebleu's
 # advice to detokenise them would only be noise in the benchmark's output.

@@ -5,12 +5,16 @@
 >>> result.sentences.head()
 """
 
-__version__ = "0.1.0"
-
-from .exceptions import InputError  # noqa: E402
-from .load import Document, document_from_text, load_document  # noqa: E402
-from .pipeline import AssessOptions, assess  # noqa: E402
-from .result import Assessment  # noqa: E402
+from mtqa.api import (
+    Assessment,
+    AssessOptions,
+    Document,
+    InputError,
+    assess,
+    document_from_text,
+    load_document,
+)
+from mtqa.core.version import __version__
 
 __all__ = [
     "__version__",

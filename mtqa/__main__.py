@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from mtqa.cli.main import main
 
 sys.exit(main())

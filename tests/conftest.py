@@ -43,7 +43,7 @@ def forgetful_lm(monkeypatch):
     as batch-invariance tests need (a remembered result would be compared with itself)."""
     from collections import OrderedDict
 
-    from mtqa.lm import language_model
+    from mtqa.backends.language_models import language_model
 
     lm = language_model("smollm2")
     monkeypatch.setattr(lm, "_memo", OrderedDict())

@@ -4,7 +4,16 @@ severity and an on/off switch (``AssessOptions.checks``, or a ``[checks]`` table
 from __future__ import annotations
 
 from . import (  # noqa: F401 (registration)
-    acronyms, casing, forms, grammar, names, numbers, order, punctuation, repetition, words,
+    acronyms,
+    casing,
+    forms,
+    grammar,
+    names,
+    numbers,
+    order,
+    punctuation,
+    repetition,
+    words,
 )
 from .registry import CHECKS, Check, Finding, check, enabled_checks, run_checks
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..evidence import Segment, acronym_key
-from .registry import Finding, check
-from .text import zipf
+from mtqa.checks.evidence import Segment, acronym_key
+from mtqa.checks.registry import Finding, check
+from mtqa.checks.text import zipf
 
 _BRACKETED = re.compile(r"\(\s*((?:[A-Z]\.?){2,6})\s*\)")
 _ACRONYM_WORD = re.compile(r"(?<![\w.-])(?:[A-Z]\.){2,}|(?<![\w.-])[A-Z]{2,6}(?![\w-])")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from ..evidence import Segment, acronym_key
-from .registry import Finding, check
-from .text import NAME_ENTITIES, capitalise, is_lower_word, is_prefix
+from mtqa.checks.evidence import Segment, acronym_key
+from mtqa.checks.registry import Finding, check
+from mtqa.checks.text import NAME_ENTITIES, capitalise, is_lower_word, is_prefix
 
 # English demonyms end like these ("american", "iraqi", "chinese", "british", "french"); words of
 # other NORP kinds ("jihadist", "democratic") are rightly written in lower case.

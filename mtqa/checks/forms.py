@@ -7,10 +7,10 @@ written independently tells the story its own way ("has resumed" for "resumed" i
 
 from __future__ import annotations
 
-from ..evidence import Segment
-from ..tokens import LEMMA
-from .registry import Finding, check
-from .text import capitalise
+from mtqa.backends.linguistic import LEMMA
+from mtqa.checks.evidence import Segment
+from mtqa.checks.registry import Finding, check
+from mtqa.checks.text import capitalise
 
 # spaCy's morphological features compared, with readable names for their values.
 _FEATURES = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..evidence import Segment
-from .registry import Finding, check
+from mtqa.checks.evidence import Segment
+from mtqa.checks.registry import Finding, check
 
 _RELATIVISERS = {"that", "which", "who", "whom", "whose"}
 _RELATIVE_TAGS = {"WDT", "WP", "WP$"}  # not "that" as a determiner ("magnifies that difference")

@@ -4,10 +4,10 @@ where they write "Qassem"), and another name in the place of a parallel referenc
 
 from __future__ import annotations
 
-from ..evidence import Segment
-from ..tokens import Analysis, Word
-from .registry import Finding, check
-from .text import NAME_ENTITIES, edit_distance, zipf
+from mtqa.backends.linguistic import Analysis, Word
+from mtqa.checks.evidence import Segment
+from mtqa.checks.registry import Finding, check
+from mtqa.checks.text import NAME_ENTITIES, edit_distance, zipf
 
 # Below this Zipf frequency a name is one that translators transliterate each their own way ("Qasem"
 # 1.6, "Suleimani" 1.1); a commoner name ("Iran" 4.6, "Austria") is not a variant of a similar one.

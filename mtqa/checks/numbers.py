@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..evidence import Segment
-from ..tokens import Analysis, number_value
-from .registry import Finding, check
+from mtqa.backends.linguistic import Analysis, number_value
+from mtqa.checks.evidence import Segment
+from mtqa.checks.registry import Finding, check
 
 _UNITS = {
     w: i for i, w in enumerate(

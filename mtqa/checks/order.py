@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..evidence import Segment
-from .registry import Finding, check
-from .text import capitalise, is_count_noun, is_prefix
+from mtqa.checks.evidence import Segment
+from mtqa.checks.registry import Finding, check
+from mtqa.checks.text import capitalise, is_count_noun, is_prefix
 
 
 @check("demonym-order", "fluency/word-order", "minor")

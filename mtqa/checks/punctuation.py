@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..evidence import Segment
-from .registry import Finding, check
+from mtqa.checks.evidence import Segment
+from mtqa.checks.registry import Finding, check
 
 # Two of the same mark (not an ellipsis of three or more dots), or a comma and a full stop together.
 _DOUBLED = re.compile(r"(?<![.])\.\.(?![.])|,,+|;;+|::+|[,;:]\.|\.,")

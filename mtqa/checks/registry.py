@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from ..evidence import CATEGORIES, SEVERITIES, Evidence, Segment
-from ..exceptions import InputError
+from mtqa.checks.evidence import Evidence, Segment
+from mtqa.core.exceptions import InputError
+from mtqa.core.taxonomy import CATEGORIES, SEVERITIES
 
 
 @dataclass(frozen=True)

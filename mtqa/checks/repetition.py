@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..evidence import Segment
-from .registry import Finding, check
-from .text import starts_sentence, token_range
+from mtqa.checks.evidence import Segment
+from mtqa.checks.registry import Finding, check
+from mtqa.checks.text import starts_sentence, token_range
 
 _SUBJECT_PRONOUNS = {"he", "she", "it", "they", "we"}
 _REPEATED = re.compile(r"(?<![\w-])(\w+(?:[-’']\w+)*)\s+(\1)(?![\w-])", re.IGNORECASE)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from wordfreq import zipf_frequency
 
-from ..evidence import Segment
+from mtqa.checks.evidence import Segment
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -7,9 +7,9 @@ import functools
 import re
 import unicodedata
 
-from ..evidence import Segment
-from .registry import Finding, check
-from .text import is_lower_word, zipf
+from mtqa.checks.evidence import Segment
+from mtqa.checks.registry import Finding, check
+from mtqa.checks.text import is_lower_word, zipf
 
 _VOCABULARY_SIZE = 50_000  # the commonest English words offered as corrections
 RARE_ZIPF = 2.0  # below this Zipf frequency a word may be a misspelling ("finacial" 1.4) ...

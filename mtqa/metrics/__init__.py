@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .base import MeanMetric, Metric
-from .lexical import Bleu, ChrF, Ter
-from .semantic import SemanticSimilarity
-from .unexplained import ExplainedBits, UnexplainedBits
+from mtqa.metrics.base import MeanMetric, Metric
+from mtqa.metrics.lexical import Bleu, ChrF, Ter
+from mtqa.metrics.semantic import SemanticSimilarity
+from mtqa.metrics.unexplained import ExplainedBits, UnexplainedBits
 
 REFERENCE_METRICS: dict[str, type[Metric]] = {
     metric.name: metric for metric in (ChrF, Bleu, Ter, SemanticSimilarity, UnexplainedBits, ExplainedBits)

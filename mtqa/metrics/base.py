@@ -4,12 +4,11 @@ sentence scores, corpus scores, bootstrap intervals and significance tests are a
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, ClassVar, Sequence
+from typing import ClassVar, Sequence
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from ..pipeline import AssessOptions
+from mtqa.backends.options import ModelOptions
 
 
 class Metric(ABC):
@@ -17,8 +16,8 @@ class Metric(ABC):
     higher_is_better: ClassVar[bool] = True
 
     @classmethod
-    def for_run(cls, options: AssessOptions, progress: bool = False) -> Metric | None:
-        """The metric as a run with these options computes it; None when the run lacks what it needs."""
+    def for_run(cls, models: ModelOptions, progress: bool = False) -> Metric | None:
+        """The metric as a run with these models computes it; None when the run lacks the model it needs."""
         return cls()
 
     @abstractmethod

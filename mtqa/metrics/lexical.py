@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from .base import Metric, check_pairs
+from mtqa.metrics.base import Metric, check_pairs
 
 
 class SacrebleuMetric(Metric):

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from ..models import describe, sentence_encoder
-from .base import MeanMetric, check_pairs
-
-if TYPE_CHECKING:
-    from ..pipeline import AssessOptions
+from mtqa.backends.encoder import sentence_encoder
+from mtqa.backends.options import ModelOptions
+from mtqa.backends.packaged import DEFAULT_BATCH_SIZE, DEFAULT_ENCODER, describe
+from mtqa.metrics.base import MeanMetric, check_pairs
 
 
 class SemanticSimilarity(MeanMetric):
     name = "semantic"
 
-    def __init__(self, model: str = "minilm", batch_size: int = 32) -> None:
+    def __init__(self, model: str = DEFAULT_ENCODER, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.model = model
         self.batch_size = batch_size
 
     @classmethod
-    def for_run(cls, options: AssessOptions, progress: bool = False) -> SemanticSimilarity:
-        return cls(options.embedding_model, options.batch_size)
+    def for_run(cls, models: ModelOptions, progress: bool = False) -> SemanticSimilarity:
+        return cls(models.embedding_model, models.batch_size)
 
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:
         check_pairs(hypotheses, references)

@@ -19,16 +19,19 @@ reference's content from one that is costly because it is wrong.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from ..fluency import readable, word_bits
-from ..lm import TokenSurprisal, language_model
-from .base import MeanMetric, check_pairs
-
-if TYPE_CHECKING:
-    from ..pipeline import AssessOptions
+from mtqa.backends.language_models import (
+    DEFAULT_LANGUAGE_MODEL,
+    TokenSurprisal,
+    language_model,
+    readable,
+    word_bits,
+)
+from mtqa.backends.options import ModelOptions
+from mtqa.metrics.base import MeanMetric, check_pairs
 
 # The candidate starts on a line of its own, so that its tokens are those the fluency stage scores.
 # Among four bridges tried on TED zh→en MQM (README, Quality score), the wording mattered little.
@@ -44,17 +47,17 @@ class UnexplainedBits(MeanMetric):
     name = "unexplained_bits"
     higher_is_better = False
 
-    def __init__(self, model: str = "smollm2", progress: bool = False) -> None:
+    def __init__(self, model: str = DEFAULT_LANGUAGE_MODEL, progress: bool = False) -> None:
         self.model = model
         self.progress = progress
 
     @classmethod
-    def for_run(cls, options: AssessOptions, progress: bool = False) -> UnexplainedBits | None:
-        """The run's fluency model, if it is a causal LM: with "ngram" or "none" the quality score uses
+    def for_run(cls, models: ModelOptions, progress: bool = False) -> UnexplainedBits | None:
+        """The run's fluency model, if it is a causal LM: with the n-gram tier or none the quality score uses
         a variant fitted without this metric."""
-        if not options.causal_fluency_model:
+        if not models.causal_fluency_model:
             return None
-        return cls(options.fluency_model, progress)
+        return cls(models.fluency_model, progress)
 
     def _tokens(self, hypotheses: Sequence[str], references: Sequence[str]) -> list[list[TokenSurprisal]]:
         check_pairs(hypotheses, references)
@@ -85,8 +88,8 @@ class ExplainedBits(MeanMetric):
         self.unexplained = unexplained or UnexplainedBits()
 
     @classmethod
-    def for_run(cls, options: AssessOptions, progress: bool = False) -> ExplainedBits | None:
-        unexplained = UnexplainedBits.for_run(options, progress)
+    def for_run(cls, models: ModelOptions, progress: bool = False) -> ExplainedBits | None:
+        unexplained = UnexplainedBits.for_run(models, progress)
         return None if unexplained is None else cls(unexplained)
 
     def statistics(self, hypotheses: Sequence[str], references: Sequence[str]) -> np.ndarray:

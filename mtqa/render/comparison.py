@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from ..compare import CompareResult
+from mtqa.analyses.compare import SCORE_SPECS, CompareResult
 
 
 def plain(value):
@@ -28,8 +26,6 @@ def records(table: pd.DataFrame) -> list[dict]:
 
 
 def comparison_dict(result: "CompareResult") -> dict:
-    from ..compare import SCORE_SPECS
-
     return {
         "parameters": result.parameters,
         "scores": [{"name": name, "higher_is_better": SCORE_SPECS[name].higher_is_better,

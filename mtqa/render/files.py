@@ -8,25 +8,23 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..result import Assessment
+from mtqa.analyses.compare import CompareResult
+from mtqa.pipeline.result import Assessment
+from mtqa.render.html import render_html
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def render_outputs(result: "Assessment") -> dict[str, str]:
-    from .html import render_html
-
+def render_outputs(result: Assessment, comparison: CompareResult | None = None) -> dict[str, str]:
     return {
         "sentences.csv": result.sentences.to_csv(index=False),
         "errors.csv": result.errors.to_csv(index=False),
         "documents.csv": result.documents.to_csv(index=False),
         "reference.csv": result.reference.to_csv(index=False),
         "run.json": json.dumps(result.signature, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
-        "report.html": render_html(result),
+        "report.html": render_html(result, comparison),
     }
 
 
@@ -42,8 +40,8 @@ def write_atomically(path: Path, content: str) -> None:
         raise
 
 
-def write_outputs(result: "Assessment", out: Path) -> Path:
-    rendered = render_outputs(result)
+def write_outputs(result: Assessment, out: Path, comparison: CompareResult | None = None) -> Path:
+    rendered = render_outputs(result, comparison)
     out.mkdir(parents=True, exist_ok=True)
     for name, content in rendered.items():
         write_atomically(out / name, content)

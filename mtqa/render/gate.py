@@ -9,12 +9,9 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
 
-from .comparison import comparison_dict, plain, records
-
-if TYPE_CHECKING:
-    from ..gate import GateResult
+from mtqa.analyses.gate import GateResult, check_values
+from mtqa.render.comparison import comparison_dict, plain, records
 
 _STATUS = {"passed": "✅ passed", "failed": "❌ failed", "skipped": "➖ skipped"}
 
@@ -44,8 +41,6 @@ def junit_xml(result: "GateResult") -> str:
 
 
 def gate_dict(result: "GateResult") -> dict:
-    from ..gate import check_values
-
     regressed = result.regressed.drop(columns=["errors"], errors="ignore")
     segments = records(regressed)
     for row, errors in zip(segments, result.regressed.get("errors", [])):

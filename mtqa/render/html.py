@@ -16,15 +16,17 @@ import hashlib
 import math
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
-from ..evidence import PENALTY
-from . import plots
-from .style import (
+from mtqa.analyses.compare import CompareResult
+from mtqa.core.taxonomy import PENALTY
+from mtqa.pipeline.result import Assessment
+from mtqa.render import plots
+from mtqa.render.style import (
     FAMILY_COLOURS,
     SEVERITIES,
     candidate_colour,
@@ -34,9 +36,6 @@ from .style import (
     present,
     sentence_score,
 )
-
-if TYPE_CHECKING:
-    from ..result import Assessment
 
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("mtqa", "templates"),
@@ -214,7 +213,7 @@ def _score_cell(value: Any, scale: float, digits: int) -> dict:
 
 
 
-def _sentence_rows(result: "Assessment", doc_id: str, prefix: str) -> list[dict]:
+def _sentence_rows(result: Assessment, doc_id: str, prefix: str) -> list[dict]:
     """A candidate's content sentences in document order, with the primary reference's omitted
     sentences placed before the first sentence aligned to a later reference sentence."""
     sentences = result.sentences[(result.sentences.doc_id == doc_id) & (result.sentences.status != "boilerplate")]
@@ -279,7 +278,7 @@ def _best(documents: pd.DataFrame, candidates: list[str], score: Score) -> str |
     return str(values.idxmax() if score.better == "higher" else values.idxmin())
 
 
-def _summary(result: "Assessment") -> dict:
+def _summary(result: Assessment) -> dict:
     documents = result.documents
     scores = [s for s in SUMMARY_SCORES if s.column in documents and not (result.reference_free and s.needs_reference)]
     best = {s.column: _best(documents, result.candidates, s) for s in scores}
@@ -327,7 +326,7 @@ def _count(value: Any) -> str:
     return str(int(value)) if present(value) else "–"
 
 
-def _error_matrix(result: "Assessment") -> dict:
+def _error_matrix(result: Assessment) -> dict:
     """Counts of error spans: one row per category, then per severity, one column per candidate."""
     errors = result.errors
     categories = category_order(errors["category"]) if len(errors) else []
@@ -340,7 +339,7 @@ def _error_matrix(result: "Assessment") -> dict:
     return {"categories": categories, "rows": rows, "total": [int((errors.doc_id == c).sum()) for c in result.candidates]}
 
 
-def _audit(result: "Assessment") -> list[dict]:
+def _audit(result: Assessment) -> list[dict]:
     audit = []
     for doc_id in result.references + result.candidates:
         marked = result.marked.get(doc_id)
@@ -403,7 +402,7 @@ class Plot:
     missing: str  # why there is no plot, when svg is None
 
 
-def _plots(result: "Assessment") -> list[Plot]:
+def _plots(result: Assessment) -> list[Plot]:
     score = sentence_score(result.sentences)
     reasons = plots.missing(result)
     specs = (
@@ -433,7 +432,7 @@ def _csp(script: str) -> str:
     )
 
 
-def _candidate_section(result: "Assessment", index: int, doc_id: str) -> dict:
+def _candidate_section(result: Assessment, index: int, doc_id: str) -> dict:
     prefix = f"c{index}"
     rows = _sentence_rows(result, doc_id, prefix)
     record = result.documents[result.documents.doc_id == doc_id].iloc[0]
@@ -450,7 +449,7 @@ def _candidate_section(result: "Assessment", index: int, doc_id: str) -> dict:
     }
 
 
-def _legend(result: "Assessment") -> list[dict]:
+def _legend(result: Assessment) -> list[dict]:
     present_categories = category_order(result.errors["category"]) if len(result.errors) else []
     legend = []
     for name, colour in FAMILY_COLOURS.items():
@@ -459,11 +458,11 @@ def _legend(result: "Assessment") -> list[dict]:
     return legend
 
 
-def report_context(result: "Assessment") -> dict:
+def report_context(result: Assessment, comparison: CompareResult | pd.DataFrame | None = None) -> dict:
+    """``comparison``: a comparison of the candidates, or any table to show in its place."""
     score = sentence_score(result.sentences)
-    comparison = getattr(result, "comparison", None)
-    if comparison is not None and not isinstance(comparison, pd.DataFrame):
-        comparison = comparison.ranking  # a compare.CompareResult
+    if isinstance(comparison, CompareResult):
+        comparison = comparison.ranking
     script = _asset("report.js")
     return {
         "references": result.references,
@@ -487,12 +486,12 @@ def report_context(result: "Assessment") -> dict:
     }
 
 
-def render_html(result: "Assessment") -> str:
+def render_html(result: Assessment, comparison: CompareResult | pd.DataFrame | None = None) -> str:
     """The self-contained report: one file, no external resource, works offline."""
-    return _environment.get_template("report.html.j2").render(**report_context(result))
+    return _environment.get_template("report.html.j2").render(**report_context(result, comparison))
 
 
-def render_summary(result: "Assessment") -> str:
+def render_summary(result: Assessment) -> str:
     """The compact notebook summary (``Assessment._repr_html_``)."""
     return _environment.get_template("summary.html.j2").render(
         summary=_summary(result),
@@ -503,7 +502,7 @@ def render_summary(result: "Assessment") -> str:
     )
 
 
-def render_document(result: "Assessment", doc_id: str) -> str:
+def render_document(result: Assessment, doc_id: str) -> str:
     """One candidate's sentences beside their references, spans highlighted (``Assessment.show``)."""
     section = _candidate_section(result, result.candidates.index(doc_id), doc_id)
     score = sentence_score(result.sentences)

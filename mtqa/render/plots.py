@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from .style import candidate_colour, candidate_label, candidate_marker, category_order, sentence_score
-
-if TYPE_CHECKING:
-    from ..result import Assessment
+from mtqa.pipeline.result import Assessment
+from mtqa.render.style import (
+    candidate_colour,
+    candidate_label,
+    candidate_marker,
+    category_order,
+    sentence_score,
+)
 
 _RC = {
     "svg.hashsalt": "mtqa",
@@ -46,7 +49,7 @@ def _plain(text: str) -> str:
     return " " + text if text.startswith("_") else text
 
 
-def _label(result: "Assessment", doc_id: str) -> str:
+def _label(result: Assessment, doc_id: str) -> str:
     return _plain(candidate_label(result, doc_id))
 
 
@@ -57,7 +60,7 @@ def _note(figure: Figure, message: str) -> Figure:
     return figure
 
 
-def quality_distribution(result: "Assessment") -> Figure:
+def quality_distribution(result: Assessment) -> Figure:
     """Sentence scores per candidate: a box (quartiles) over every scored sentence, shown as dots."""
     score = sentence_score(result.sentences)
     candidates = result.candidates
@@ -93,7 +96,7 @@ def quality_distribution(result: "Assessment") -> Figure:
         return figure
 
 
-def errors_by_category(result: "Assessment") -> Figure:
+def errors_by_category(result: Assessment) -> Figure:
     """Error spans per category, one bar per candidate within each category."""
     errors = result.errors
     candidates = result.candidates
@@ -132,7 +135,7 @@ def _fidelity_column(sentences) -> str:
     return "fidelity" if "fidelity" in sentences and sentences["fidelity"].notna().any() else "semantic"
 
 
-def fidelity_fluency(result: "Assessment") -> Figure:
+def fidelity_fluency(result: Assessment) -> Figure:
     """One dot per aligned sentence: fidelity to the reference against fluency."""
     sentences = result.sentences
     fidelity = _fidelity_column(sentences)
@@ -168,7 +171,7 @@ MISSING = {
 }
 
 
-def missing(result: "Assessment") -> dict[str, str]:
+def missing(result: Assessment) -> dict[str, str]:
     """Why a plot would be empty, by plot name (the report says so instead of drawing blank axes)."""
     sentences = result.sentences
     reasons = {}

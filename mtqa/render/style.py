@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from ..result import Assessment
+from mtqa.pipeline.result import Assessment
 
 # Okabe–Ito, reordered so that the first candidates get the colours that read best on white.
 CANDIDATE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
@@ -58,7 +56,7 @@ def candidate_marker(index: int) -> str:
     return CANDIDATE_MARKERS[index % len(CANDIDATE_MARKERS)]
 
 
-def candidate_label(result: "Assessment", doc_id: str) -> str:
+def candidate_label(result: Assessment, doc_id: str) -> str:
     """``doc_id`` with its system name and origin language, when the inputs gave them."""
     row = result.documents.set_index("doc_id").loc[doc_id]
     extras = [str(v) for v in (row.get("system"), row.get("origin")) if present(v)]

@@ -1,0 +1,88 @@
+"""The Python API: :func:`assess`, :func:`compare` and :func:`gate`, whose results render themselves
+(files, HTML, plots, a notebook's display) through :mod:`mtqa.render`.
+
+The pipeline and the analyses compute; this module only joins their results to their renderings, so
+that no lower layer needs to know how a result is shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mtqa.analyses.compare import CompareResult
+from mtqa.core.exceptions import InputError
+from mtqa.core.records import Document
+from mtqa.pipeline import run
+from mtqa.pipeline.options import AssessOptions
+from mtqa.pipeline.result import Assessment
+from mtqa.render import plots
+from mtqa.render.files import write_outputs
+from mtqa.render.html import render_document, render_summary
+from mtqa.stages.load import document_from_text, load_document
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class HTMLFragment:
+    """Rendered HTML that a notebook displays (``_repr_html_``) and a script can write to a file."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@dataclass
+class AssessmentReport(Assessment):
+    """An :class:`~mtqa.pipeline.result.Assessment` with its renderings as methods."""
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> AssessmentReport:
+        return cls(**{f.name: getattr(assessment, f.name) for f in dataclasses.fields(Assessment)})
+
+    def save(self, out: str | Path, comparison: CompareResult | None = None) -> Path:
+        """Write the output contract's files into ``out`` (atomically, file by file); with a
+        ``comparison`` the report also ranks the systems."""
+        return write_outputs(self, Path(out), comparison)
+
+    def _repr_html_(self) -> str:
+        return render_summary(self)
+
+    def show(self, doc_id: str) -> HTMLFragment:
+        """One candidate's sentences beside their reference sentences, error spans highlighted."""
+        if doc_id not in self.candidates:
+            raise InputError(doc_id, f"not a candidate of this assessment (candidates: {', '.join(self.candidates)})")
+        return HTMLFragment(render_document(self, doc_id))
+
+    def plot_quality(self) -> Figure:
+        """Sentence-score distribution per candidate (quality; semantic similarity until quality exists)."""
+        return plots.quality_distribution(self)
+
+    def plot_errors(self) -> Figure:
+        """Error spans per MQM category, one bar per candidate."""
+        return plots.errors_by_category(self)
+
+    def plot_fidelity_fluency(self) -> Figure:
+        """Fidelity against fluency, one dot per sentence, one colour and marker per candidate."""
+        return plots.fidelity_fluency(self)
+
+
+def assess(reference, candidates, *, options: AssessOptions | None = None, progress: bool = False,
+           **overrides) -> AssessmentReport:
+    """Assess candidate translations against one reference (or several: the first is primary); see
+    :func:`mtqa.pipeline.run.assess`."""
+    return AssessmentReport.of(run.assess(reference, candidates, options=options, progress=progress, **overrides))
+
+
+__all__ = [
+    "Assessment", "AssessmentReport", "AssessOptions", "Document", "HTMLFragment", "InputError", "assess",
+    "document_from_text", "load_document",
+]

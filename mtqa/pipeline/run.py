@@ -1,0 +1,185 @@
+"""The pipeline, in one direction:
+load -> segment -> mark non-content -> align -> score -> find errors -> aggregate.
+
+``assess`` runs the stages and returns an :class:`~mtqa.pipeline.result.Assessment`; rendering is the
+caller's choice (:mod:`mtqa.render`, the API, the CLI, a notebook).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from mtqa.backends.encoder import sentence_encoder
+from mtqa.checks import enabled_checks
+from mtqa.core.exceptions import InputError
+from mtqa.core.progress import track
+from mtqa.core.records import Alignment, Document, MarkedDocument
+from mtqa.metrics import REFERENCE_METRICS, Metric
+from mtqa.metrics.unexplained import UnexplainedBits
+from mtqa.pipeline.options import AssessOptions
+from mtqa.pipeline.result import Assessment
+from mtqa.pipeline.signature import run_signature
+from mtqa.stages.aggregate import tables as aggregate
+from mtqa.stages.aggregate.intervals import add_document_intervals
+from mtqa.stages.aggregate.quality import add_quality, packaged_model
+from mtqa.stages.aggregate.reference_quality import reference_warnings
+from mtqa.stages.align import align_comparable, align_parallel
+from mtqa.stages.find_errors.spans import find_errors
+from mtqa.stages.load import check_line_aligned, check_unique_ids, load_document
+from mtqa.stages.noncontent import mark_non_content
+from mtqa.stages.score.fluency import fluency_checks, fluency_scorer, score_documents
+from mtqa.stages.score.reference import build_units, score_units
+from mtqa.stages.segment import segment, segment_lines
+
+DocumentInput = str | Path | Document
+
+
+def _as_document(item: DocumentInput, role: str, doc_id: str | None = None) -> Document:
+    if isinstance(item, Document):
+        return replace(item, role=role, doc_id=doc_id or item.doc_id)
+    if isinstance(item, (str, Path)):
+        return load_document(item, role, doc_id)  # type: ignore[arg-type]
+    raise InputError(None, f"expected a file path or a Document, got {type(item).__name__}")
+
+
+def _as_documents(
+    items: DocumentInput | Iterable[DocumentInput] | Mapping[str, DocumentInput], role: str
+) -> list[Document]:
+    if isinstance(items, Mapping):
+        return [_as_document(item, role, doc_id) for doc_id, item in items.items()]
+    if isinstance(items, (str, Path, Document)):
+        return [_as_document(items, role)]
+    return [_as_document(item, role) for item in items]
+
+
+def _mark(document: Document, options: AssessOptions) -> MarkedDocument:
+    if options.parallel:
+        return MarkedDocument(document, segment_lines(document), {})
+    sentences = segment(document)
+    encoder = sentence_encoder(options.models.embedding_model, options.models.batch_size)
+    marks = mark_non_content(document, sentences, encode=encoder.encode, config=options.non_content)
+    return MarkedDocument(document, sentences, marks)
+
+
+def _align(
+    candidate: MarkedDocument, references: list[MarkedDocument], options: AssessOptions
+) -> Alignment:
+    if not references:  # quality estimation: every content sentence is unaligned
+        return Alignment(candidate.document.doc_id, ())
+    if options.parallel:
+        primary = references[0]
+        return align_parallel(candidate.document.doc_id, candidate.sentences, primary.sentences, primary.document.doc_id)
+    encoder = sentence_encoder(options.models.embedding_model, options.models.batch_size)
+    return align_comparable(
+        candidate.document.doc_id,
+        candidate.content,
+        [(r.document.doc_id, r.content) for r in references],
+        encoder.encode,
+        options.align,
+    )
+
+
+def _metrics(options: AssessOptions, progress: bool) -> list[Metric]:
+    built = (REFERENCE_METRICS[name].for_run(options.models, progress) for name in options.score.metrics)
+    return [metric for metric in built if metric is not None]
+
+
+def assess(
+    reference: DocumentInput | Iterable[DocumentInput] | None,
+    candidates: DocumentInput | Iterable[DocumentInput] | Mapping[str, DocumentInput],
+    *,
+    options: AssessOptions | None = None,
+    progress: bool = False,
+    **overrides,
+) -> Assessment:
+    """Assess candidate translations against one reference (or several: the first is primary).
+
+    ``reference`` and ``candidates`` are file paths or :class:`~mtqa.load.Document` objects; a mapping
+    gives candidates explicit ids. ``reference=None`` is quality estimation: no alignment and no
+    reference metrics; fluency, the errors found without a reference and the reference-free quality.
+    Keyword overrides are settings by their flat names (:meth:`AssessOptions.build`).
+    """
+    options = AssessOptions.build(options, **overrides)
+    # run.json records what ran
+    options = replace(options, score=replace(options.score, fluency_context=options.reads_in_context))
+    references = _as_documents(reference, "reference") if reference is not None else []
+    if reference is not None and not references:
+        raise InputError(None, "no reference documents (reference=None assesses without one)")
+    if not references:  # quality estimation: no reference metric runs (run.json records what ran)
+        options = replace(options, score=replace(options.score, metrics=()))
+    candidate_docs = _as_documents(candidates, "candidate")
+    if not candidate_docs:
+        raise InputError(None, "no candidate documents")
+    check_unique_ids(references + candidate_docs)
+    if options.models.fluency_model is not None:
+        fluency_scorer(options.models.fluency_model)  # load it now: a bad model fails before the slow stages
+    if options.parallel and references:
+        for candidate in candidate_docs:
+            check_line_aligned(references[0], candidate)
+
+    marked_refs = [_mark(d, options) for d in references]
+    marked_cands = [_mark(d, options) for d in candidate_docs]
+
+    alignments = {
+        m.document.doc_id: _align(m, marked_refs, options)
+        for m in track(marked_cands, "aligning", enabled=progress)
+    }
+
+    reference_sentences = {m.document.doc_id: m.by_id for m in marked_refs}
+    units = [
+        unit
+        for m in marked_cands
+        for unit in build_units(alignments[m.document.doc_id], m.by_id, reference_sentences)
+    ]
+    metrics = _metrics(options, progress)
+    scores = score_units(units, metrics)
+
+    fluency = score_documents(
+        marked_refs + marked_cands, options.models.fluency_model, fluency_checks(options.errors.checks),
+        in_context=options.score.fluency_context, progress=progress,
+    )
+
+    errors = aggregate.empty_errors()
+    if options.errors.enabled:
+        encoder = sentence_encoder(options.models.embedding_model, options.models.batch_size)
+        references_by_id = {m.document.doc_id: m for m in marked_refs}
+        after_reference = UnexplainedBits.for_run(options.models, progress)  # the metric's pairs, remembered
+        spans = find_errors(marked_cands, units, references_by_id, encoder, enabled_checks(options.errors.checks),
+                            surprisals=fluency.by_sentence(), parallel=options.parallel,
+                            words_after_reference=after_reference.words if after_reference else None)
+        errors = aggregate.error_table(spans)
+    primary = references[0].doc_id if references else ""
+    sentences = add_quality(
+        aggregate.sentence_table(
+            marked_cands, scores, primary, errors if options.errors.enabled else None, fluency.scores
+        )
+    )
+    documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores, fluency.scores)
+    documents = add_document_intervals(
+        documents, sentences, scores, fluency.scores, options.aggregate.bootstrap_resamples, options.aggregate.seed
+    )
+    reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments, fluency.scores)
+    models = {"embedding": options.models.embedding_model}
+    if options.errors.enabled:
+        models["linguistic-annotation"] = "spacy-en"
+    if fluency.signature:
+        models["fluency"] = options.models.fluency_model
+    signature = run_signature(options, references + candidate_docs, metrics, models)
+    signature["quality_weights"] = packaged_model().describe()
+    warnings = reference_warnings(marked_refs, marked_cands, fluency.scores, compare_spelling=options.errors.enabled)
+    signature["warnings"] = warnings
+    if fluency.signature:
+        signature["metrics"]["fluency"] = fluency.signature
+    return Assessment(
+        sentences=sentences,
+        errors=errors,
+        documents=documents,
+        reference=reference_rows,
+        signature=signature,
+        marked={m.document.doc_id: m for m in marked_refs + marked_cands},
+        unit_scores=scores,
+        words=fluency.words,
+        warnings=warnings,
+    )
