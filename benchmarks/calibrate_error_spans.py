@@ -3,7 +3,7 @@ talks, reported on the other three, each figure beside the absent-word baseline 
 
     python benchmarks/calibrate_error_spans.py
 
-The threshold swept is ``mtqa.reference_evidence.MATCH`` (below it a candidate word has no good
+The threshold swept is ``mtqa.stages.find_errors.reference.MATCH`` (below it a candidate word has no good
 counterpart in the reference). Also printed, as ceilings of what word-level reference differences
 can give on these data: the union of mtqa's spans with the absent-word baseline, and mtqa's spans plus
 every word the reference has only in another form ("does" for "did", a lemma match).

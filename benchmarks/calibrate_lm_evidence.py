@@ -5,11 +5,11 @@
 Each item is a reference, an intact translation and a copy of it damaged in one known way; mtqa runs
 in ``--parallel`` mode with the intact and the damaged translations as two candidates.
 
-1. Runs of surprising words (``mtqa.lm_evidence``: ``HIGH_BITS``, ``GAP_WORDS``, ``MIN_HIGH_WORDS``,
+1. Runs of surprising words (``mtqa.stages.find_errors.language_model``: ``HIGH_BITS``, ``GAP_WORDS``, ``MIN_HIGH_WORDS``,
    ``RUN_BITS``), on the perturbations that damage the grammar: runs per 100 words of the intact
    translations (false alarms, or real faults of the translation) beside the share of damaged copies
    with a run that the intact translation lacks.
-2. Omissions at either end of the reference (``mtqa.reference_evidence.UNRENDERED_BITS``), on the
+2. Omissions at either end of the reference (``mtqa.stages.find_errors.reference.UNRENDERED_BITS``), on the
    perturbations that drop content: for each threshold, the share of damaged copies given such an
    omission beside the share of intact translations given one. The packaged threshold is the
    highest of those whose difference of the two (Youden's J) is within ``J_TOLERANCE`` of the largest:

@@ -10,7 +10,7 @@ their 1st-99th percentiles (in the reference variant, fluency at most a quantile
 references' own fluency, ``CEILING_QUANTILE``) and standardised (``z``, oriented so that higher is
 better), with ``w >= 0`` so the score is monotone in every feature. Beside the sentence scores, the
 reference variant may use the reference counterpart's length (``log_ref_words``, see
-``mtqa.quality.DERIVED``). The human scores become targets in [0, 1]:
+``mtqa.stages.aggregate.quality.DERIVED``). The human scores become targets in [0, 1]:
 
 - TED zh→en MQM: ``clip(1 + mqm_score / MQM_FLOOR, 0, 1)`` (two major errors, 10, reach 0);
 - DiaBLa fr→en: perfect 1, medium 0.5, poor 0;

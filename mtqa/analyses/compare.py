@@ -21,22 +21,21 @@ import numpy as np
 import pandas as pd
 
 from mtqa.core.exceptions import InputError
+from mtqa.core.taxonomy import SEVERITIES
 from mtqa.metrics.resampling import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     ScoreStats,
     bootstrap_interval,
-    corpus_statistic,
     holm,
-    mean_statistic,
     paired_test,
 )
 from mtqa.pipeline.result import Assessment
 from mtqa.pipeline.run import assess
+from mtqa.stages.aggregate.statistics import unit_statistics
 
 DEFAULT_ALPHA = 0.05
 FEW_PAIRS = 10  # below this, resampling tests have little power (and the bootstrap is unreliable)
-SEVERITIES = ("minor", "major", "critical")
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,6 @@ SCORES: tuple[ScoreSpec, ...] = (
     *(ScoreSpec(f"n_{level}", False, f"{level} errors per segment") for level in SEVERITIES),
 )
 SCORE_SPECS = {spec.name: spec for spec in SCORES}
-_SENTENCE_COLUMNS = ("quality", "fluency", "mqm_penalty")
 
 # Kocmi et al. 2024, Table: the metric delta at which human judges agree with the system ranking with
 # the given accuracy. BLEU never reaches 90 %.
@@ -89,42 +87,16 @@ class SystemSegments:
     scores: dict[str, ScoreStats]
 
 
-def _sentence_counts(assessment: Assessment, doc_id: str) -> dict[str, np.ndarray]:
-    """Per sentence of ``doc_id``: errors by severity (NaN where the error stage has not run)."""
-    mine = assessment.sentences[assessment.sentences.doc_id == doc_id]
-    ran = mine.n_errors.notna().to_numpy()
-    errors = assessment.errors[assessment.errors.doc_id == doc_id]
-    counts = {}
-    for level in SEVERITIES:
-        per_sentence = errors[errors.severity == level].groupby("sent_id").size()
-        values = mine.sent_id.map(per_sentence).fillna(0).to_numpy(dtype=float)
-        counts[f"n_{level}"] = np.where(ran, values, np.nan)
-    return counts
-
-
 def system_segments(assessment: Assessment, doc_id: str) -> SystemSegments:
-    scores = assessment.unit_scores
-    rows = scores.rows_of(doc_id)
-    units = [scores.units[r] for r in rows]
-    mine = assessment.sentences[assessment.sentences.doc_id == doc_id]
-    position = {sent_id: i for i, sent_id in enumerate(mine.sent_id)}
-    membership = np.zeros((len(units), len(mine)))
-    for i, unit in enumerate(units):
-        membership[i, [position[c] for c in unit.candidate_ids]] = 1.0
-
-    statistics: dict[str, ScoreStats] = {
-        name: corpus_statistic(metric, scores.stats[name][rows]) for name, metric in scores.metrics.items()
-    }
-    sentence_values = {name: mine[name].to_numpy(dtype=float) for name in _SENTENCE_COLUMNS}
-    sentence_values.update(_sentence_counts(assessment, doc_id))
-    for name, values in sentence_values.items():
-        # A unit of several candidate sentences carries their sum and count: its score is their mean.
-        statistics[name] = mean_statistic(name, values, SCORE_SPECS[name].higher_is_better).grouped(membership)
+    units = assessment.unit_scores.units
+    higher_is_better = {spec.name: spec.higher_is_better for spec in SCORES}
+    statistics = unit_statistics(doc_id, assessment.sentences, assessment.errors, assessment.unit_scores,
+                                 higher_is_better)
     return SystemSegments(
         system=doc_id,
-        keys=[frozenset((u.reference_doc, i) for i in u.reference_ids) for u in units],
-        unit_rows=rows,
-        scores={spec.name: statistics[spec.name] for spec in SCORES if spec.name in statistics},
+        keys=[frozenset((units[r].reference_doc, i) for i in units[r].reference_ids) for r in statistics.rows],
+        unit_rows=statistics.rows,
+        scores={spec.name: statistics.scores[spec.name] for spec in SCORES if spec.name in statistics.scores},
     )
 
 
@@ -290,7 +262,7 @@ def compare_assessment(
         [{"system": d.doc_id, "vendor": d.system or d.doc_id, "role": d.role, "path": d.path, "sha256": d.sha256}
          for d in documents.values()]
     )
-    result = CompareResult(
+    return CompareResult(
         systems=pd.DataFrame(system_rows, columns=SYSTEM_COLUMNS),
         pairs=pd.DataFrame(pair_rows, columns=PAIR_COLUMNS),
         clusters=pd.DataFrame(cluster_rows, columns=CLUSTER_COLUMNS),
@@ -302,8 +274,6 @@ def compare_assessment(
         assessment=assessment,
         segments=segments,
     )
-    assessment.comparison = result
-    return result
 
 
 def compare(

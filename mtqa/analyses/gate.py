@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from mtqa.analyses.compare import (
@@ -37,6 +36,7 @@ from mtqa.analyses.compare import (
     pair_segments,
 )
 from mtqa.core.exceptions import InputError
+from mtqa.core.values import plain
 from mtqa.metrics.resampling import DEFAULT_RESAMPLES, DEFAULT_SEED, holm
 from mtqa.pipeline.run import assess
 from mtqa.stages.load import load_document, read_text
@@ -291,9 +291,7 @@ def gate(
 
 def check_values(check: Check) -> dict:
     """A check's numbers as plain Python values (for JSON and the history)."""
-    return {key: (None if isinstance(value, float) and np.isnan(value) else
-                  value.item() if isinstance(value, np.generic) else value)
-            for key, value in check.values.items()}
+    return {key: plain(value) for key, value in check.values.items()}
 
 
 __all__ = ["GateConfig", "GateResult", "Check", "DEFAULT_MAX_DROP", "load_config", "gate", "gate_assessment",

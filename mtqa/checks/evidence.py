@@ -4,7 +4,7 @@ A *segment* is what stage 6 examines at once: the candidate sentences of one ali
 several sentences, joined as the unit's hypothesis) with the unit's reference text, or a single
 unaligned candidate sentence with no reference. Every evidence source (reference comparison, the QA
 checks, a language model) is a function ``Segment -> list[Evidence]``; offsets are into
-``Segment.text`` and are mapped back to sentences and documents by :mod:`mtqa.find_errors`.
+``Segment.text`` and are mapped back to sentences and documents by :mod:`mtqa.stages.find_errors.spans`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from mtqa.core.taxonomy import CATEGORIES
 
 
 class WordScore(Protocol):
-    """A word's language-model surprisal (``mtqa.fluency.WordSurprisal`` has this shape)."""
+    """A word's language-model surprisal (``mtqa.stages.score.fluency.WordSurprisal`` has this shape)."""
 
     start: int
     end: int

@@ -1,4 +1,4 @@
-"""The command line: ``mtqa assess`` (and the other subcommands as they arrive).
+"""The command line: ``mtqa assess``, ``checks`` and ``models``, and the parser of every subcommand.
 
 Bad input gives one line on stderr naming the file and the problem, and exit status 2, with nothing
 written to the output folder.
@@ -10,9 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from mtqa.api import assess
+from mtqa.backends.packaged import cache_dir
+from mtqa.backends.registry import check_models
+from mtqa.checks import CHECKS
+from mtqa.cli.arguments import add_assess_options, assess_settings, read_inputs
 from mtqa.cli.regression import add_compare, add_gate, add_history
 from mtqa.core.exceptions import InputError
 from mtqa.core.version import __version__
+from mtqa.pipeline.options import AssessOptions
+from mtqa.render.terminal import summary
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -40,24 +47,7 @@ def _add_assess(subparsers) -> None:
                              "reference document) without a reference: fluency, the errors found without one, the "
                              "reference-free quality")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--parallel", action="store_true",
-                        help="line-aligned inputs: line i of each candidate translates line i of the reference")
-    parser.add_argument("--embedding-model", default="minilm", metavar="NAME",
-                        help="sentence-embedding model: packaged name, local directory or hub id (default: minilm)")
-    parser.add_argument("--align-threshold", type=float, default=0.5, metavar="SCORE",
-                        help="skip cost: the score (cosine adjusted for margin, shared words, length and merges) "
-                             "a link must beat; higher links fewer sentences (default: 0.5)")
-    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="model batch size (default: 32)")
-    parser.add_argument("--disable-check", action="append", default=[], metavar="NAME",
-                        help="switch a QA check off (repeat for several; `mtqa checks` lists them)")
-    parser.add_argument("--no-errors", action="store_true", help="skip stage 6 (error spans)")
-    parser.add_argument("--fluency-model", default="smollm2", metavar="NAME",
-                        help="language model for fluency: smollm2 (default), ngram (fast), a causal LM's "
-                             "local directory or hub id, or none")
-    parser.add_argument("--fluency-context", action=argparse.BooleanOptionalAction, default=None,
-                        help="a causal LM reads each sentence after the content sentence before it in its "
-                             "document (default: on for documents, off with --parallel and the n-gram tier)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    add_assess_options(parser)
     parser.set_defaults(run=_run_assess)
 
 
@@ -67,8 +57,6 @@ def _add_checks(subparsers) -> None:
 
 
 def _run_checks(args: argparse.Namespace) -> int:
-    from mtqa.checks import CHECKS
-
     for check in CHECKS.values():
         state = "on " if check.default else "off"
         print(f"{check.name:22} {state} {check.category:24} {check.severity:6} {check.description}")
@@ -76,45 +64,21 @@ def _run_checks(args: argparse.Namespace) -> int:
 
 
 def _run_assess(args: argparse.Namespace) -> int:
-    from mtqa.pipeline.options import AssessOptions
-    from mtqa.pipeline.run import assess
-    from mtqa.stages.load import load_manifest
-
-    switches: dict[str, bool] = {}
-    if args.manifest:
-        if args.reference or args.candidate:
-            raise InputError(args.manifest, "give either --manifest or --reference/--candidate, not both")
-        manifest = load_manifest(args.manifest, reference=not args.no_reference)
-        references, candidates = manifest.references or None, manifest.candidates
-        switches.update(manifest.checks)
-    else:
-        if args.no_reference and args.reference:
-            raise InputError(None, "mtqa assess: give either --reference or --no-reference, not both")
-        if not args.reference and not args.no_reference:
-            raise InputError(None, "mtqa assess: --reference is required (or --manifest, or --no-reference "
-                                   "for quality estimation)")
-        if not args.candidate:
-            raise InputError(None, "mtqa assess: at least one --candidate is required (or --manifest)")
-        references, candidates = args.reference or None, args.candidate
+    if args.no_reference and args.reference:
+        raise InputError(None, "mtqa assess: give either --reference or --no-reference, not both")
+    if not args.manifest and not args.reference and not args.no_reference:
+        raise InputError(None, "mtqa assess: --reference is required (or --manifest, or --no-reference "
+                               "for quality estimation)")
+    inputs = read_inputs(args, reference_required=not args.no_reference)
+    if not inputs.candidates:
+        raise InputError(None, "mtqa assess: at least one --candidate is required (or --manifest)")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(out, "exists and is not a folder")
-    switches.update({name: False for name in args.disable_check})
-    options = AssessOptions.build(
-        parallel=args.parallel,
-        embedding_model=args.embedding_model,
-        align_threshold=args.align_threshold,
-        batch_size=args.batch_size,
-        find_errors=not args.no_errors,
-        checks=switches or None,
-        fluency_model=None if args.fluency_model == "none" else args.fluency_model,
-        fluency_context=args.fluency_context,
-    )
-    result = assess(references, candidates, options=options, progress=not args.quiet)
+    options = AssessOptions.build(**assess_settings(args, inputs.checks))
+    result = assess(inputs.references or None, inputs.candidates, options=options, progress=not args.quiet)
     result.save(out)
     if not args.quiet:
-        from mtqa.render.terminal import summary
-
         for warning in result.warnings:
             print(f"mtqa: warning: {warning}", file=sys.stderr)
 
@@ -135,9 +99,6 @@ def _add_models(subparsers) -> None:
 
 
 def _run_models(args: argparse.Namespace) -> int:
-    from mtqa.backends.packaged import cache_dir
-    from mtqa.backends.registry import check_models
-
     rows = [("model", "kind", "package", "size", "load", "status")]
     failed = False
     for check in check_models():

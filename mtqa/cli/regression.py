@@ -1,5 +1,5 @@
 """The command line of vendor comparison and regression gating: ``mtqa compare``, ``mtqa gate`` and
-``mtqa history`` (registered by :mod:`mtqa.cli`).
+``mtqa history`` (registered by :mod:`mtqa.cli.main`).
 
 Every output is rendered in memory before the first file is written, and each file is written
 atomically: bad input (exit status 2) leaves nothing behind, and a gate that finds a regression
@@ -12,23 +12,30 @@ import argparse
 import sys
 from pathlib import Path
 
-from mtqa.analyses.history import DEFAULT_DATABASE
+from mtqa.analyses.compare import compare
+from mtqa.analyses.gate import gate, load_config
+from mtqa.analyses.history import (
+    DEFAULT_DATABASE,
+    plot_trend,
+    record,
+    trend,
+    trend_table,
+)
+from mtqa.cli.arguments import add_assess_options, assess_settings, read_inputs
 from mtqa.core.exceptions import InputError
 from mtqa.metrics.resampling import DEFAULT_RESAMPLES, DEFAULT_SEED
+from mtqa.render.comparison import comparison_json, comparison_text
+from mtqa.render.files import write_atomically, write_outputs
+from mtqa.render.gate import gate_json, gate_markdown, junit_xml
 
 DEFAULT_CONFIG = "mtqa.toml"
 
 
-def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--parallel", action="store_true",
-                        help="line-aligned inputs: line i of each candidate translates line i of the reference")
-    parser.add_argument("--embedding-model", default="minilm", metavar="NAME",
-                        help="sentence-embedding model: packaged name, local directory or hub id (default: minilm)")
-    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="model batch size (default: 32)")
+def _add_options(parser: argparse.ArgumentParser) -> None:
+    add_assess_options(parser)
     parser.add_argument("--record", nargs="?", const=DEFAULT_DATABASE, metavar="DB",
                         help=f"append this run to a DuckDB history file (default: {DEFAULT_DATABASE})")
     parser.add_argument("--json", metavar="PATH", help="write the full result as JSON")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar and no table on the terminal")
 
 
 def _output_path(value: str | None) -> Path | None:
@@ -41,7 +48,6 @@ def _output_path(value: str | None) -> Path | None:
 
 
 def _write_all(outputs: dict[Path | None, str]) -> None:
-    from mtqa.render.files import write_atomically
 
     for path, content in outputs.items():
         if path is not None:
@@ -68,44 +74,25 @@ def add_compare(subparsers) -> None:
                         help=f"random seed: the same seed gives the same p-values (default: {DEFAULT_SEED})")
     parser.add_argument("--alpha", type=float, default=0.05, metavar="A", help="significance level (default: 0.05)")
     parser.add_argument("--out", metavar="DIR", help="also write the assessment's tables and report.html")
-    _add_model_options(parser)
+    _add_options(parser)
     parser.set_defaults(run=run_compare)
 
 
-def _documents(args: argparse.Namespace):
-    from mtqa.stages.load import load_manifest
-
-    if args.manifest:
-        if args.reference or args.candidate:
-            raise InputError(args.manifest, "give either --manifest or --reference/--candidate, not both")
-        manifest = load_manifest(args.manifest)
-        return manifest.references, manifest.candidates
-    if not args.reference:
-        raise InputError(None, f"mtqa {args.command}: --reference is required (or --manifest)")
-    return args.reference, args.candidate
-
-
 def run_compare(args: argparse.Namespace) -> int:
-    from mtqa.analyses.compare import compare
-    from mtqa.render.comparison import comparison_json, comparison_text
-
-    references, candidates = _documents(args)
-    if len(candidates) < 2:
+    inputs = read_inputs(args)
+    if len(inputs.candidates) < 2:
         raise InputError(None, "mtqa compare: give at least two candidates (--candidate A --candidate B)")
     json_path, out = _output_path(args.json), args.out and Path(args.out)
     if out is not None and out.exists() and not out.is_dir():
         raise InputError(out, "exists and is not a folder")
     result = compare(
-        references, candidates, n_resamples=args.resamples, seed=args.seed, alpha=args.alpha,
-        progress=not args.quiet, parallel=args.parallel, embedding_model=args.embedding_model,
-        batch_size=args.batch_size,
+        inputs.references, inputs.candidates, n_resamples=args.resamples, seed=args.seed, alpha=args.alpha,
+        progress=not args.quiet, **assess_settings(args, inputs.checks),
     )
     _write_all({json_path: comparison_json(result)})
     if out is not None:
-        result.assessment.save(out)
+        write_outputs(result.assessment, out, result)
     if args.record:
-        from mtqa.analyses.history import record
-
         record(args.record, result)
     if not args.quiet:
         print(comparison_text(result))
@@ -120,33 +107,33 @@ def add_gate(subparsers) -> None:
         "and check the thresholds of the [gate] table of a TOML config. Exit status 0: pass, "
         "1: regression, 2: usage or input error.",
     )
-    parser.add_argument("--reference", required=True, metavar="FILE", help="reference document")
+    parser.add_argument("--reference", action="append", default=[], metavar="FILE",
+                        help="reference document (required unless --manifest gives it)")
+    parser.add_argument("--manifest", metavar="TOML",
+                        help="take the reference and the [checks] table from a manifest (its candidates are "
+                             "not read: --baseline and --candidate name the two deliveries)")
     parser.add_argument("--baseline", required=True, metavar="FILE", help="the baseline system's translation")
     parser.add_argument("--candidate", required=True, metavar="FILE", help="the candidate system's translation")
     parser.add_argument("--config", metavar="TOML",
                         help=f"thresholds ([gate] table; default: ./{DEFAULT_CONFIG} when it exists, else built-in defaults)")
     parser.add_argument("--junit", metavar="PATH", help="write JUnit XML: one test case per check")
     parser.add_argument("--markdown", metavar="PATH", help="write a Markdown summary for a pull-request comment")
-    _add_model_options(parser)
+    _add_options(parser)
     parser.set_defaults(run=run_gate)
 
 
 def run_gate(args: argparse.Namespace) -> int:
-    from mtqa.analyses.gate import gate, load_config
-    from mtqa.render.gate import gate_json, gate_markdown, junit_xml
-
     config_path = args.config or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
     config = load_config(config_path)
     paths = {name: _output_path(getattr(args, name)) for name in ("junit", "json", "markdown")}
+    inputs = read_inputs(argparse.Namespace(**{**vars(args), "candidate": None}))
     result = gate(
-        args.reference, args.baseline, args.candidate, config=config, progress=not args.quiet,
-        parallel=args.parallel, embedding_model=args.embedding_model, batch_size=args.batch_size,
+        inputs.references, args.baseline, args.candidate, config=config, progress=not args.quiet,
+        **assess_settings(args, inputs.checks),
     )
     renderers = {"junit": junit_xml, "json": gate_json, "markdown": gate_markdown}
     _write_all({paths[name]: renderers[name](result) for name in renderers if paths[name] is not None})
     if args.record:
-        from mtqa.analyses.history import record
-
         record(args.record, result.comparison, result)
     if not args.quiet:
         print(f"mtqa gate: {result.verdict} — {result.candidate} against baseline {result.baseline}")
@@ -170,8 +157,6 @@ def add_history(subparsers) -> None:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from mtqa.analyses.history import plot_trend, trend, trend_table
-
     history = trend(args.db, args.system, args.score)
     if args.plot:
         plot_trend(history, args.plot)

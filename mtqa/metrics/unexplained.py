@@ -34,7 +34,7 @@ from mtqa.backends.options import ModelOptions
 from mtqa.metrics.base import MeanMetric, check_pairs
 
 # The candidate starts on a line of its own, so that its tokens are those the fluency stage scores.
-# Among four bridges tried on TED zh→en MQM (README, Quality score), the wording mattered little.
+# Among four bridges tried on TED zh→en MQM (docs/quality-score.md), the wording mattered little.
 BRIDGE = "Reference translation: {reference}\nAnother translation:\n"
 
 

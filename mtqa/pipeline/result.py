@@ -28,7 +28,7 @@ class Assessment:
     signature: dict
     marked: dict[str, MarkedDocument] = field(repr=False)  # doc_id -> segmented, marked document
     unit_scores: UnitScores = field(repr=False)
-    # Word surprisal of every scored sentence, candidates and references (mtqa.fluency.WORD_COLUMNS).
+    # Word surprisal of every scored sentence, candidates and references (mtqa.stages.score.fluency.WORD_COLUMNS).
     words: pd.DataFrame = field(default_factory=lambda: empty_words(), repr=False)
     # Cautions about the inputs, e.g. a reference that looks worse than the candidates (also in run.json).
     warnings: list[str] = field(default_factory=list)

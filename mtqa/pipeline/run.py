@@ -22,9 +22,9 @@ from mtqa.pipeline.options import AssessOptions
 from mtqa.pipeline.result import Assessment
 from mtqa.pipeline.signature import run_signature
 from mtqa.stages.aggregate import tables as aggregate
-from mtqa.stages.aggregate.intervals import add_document_intervals
 from mtqa.stages.aggregate.quality import add_quality, packaged_model
 from mtqa.stages.aggregate.reference_quality import reference_warnings
+from mtqa.stages.aggregate.statistics import add_document_intervals, document_statistics
 from mtqa.stages.align import align_comparable, align_parallel
 from mtqa.stages.find_errors.spans import find_errors
 from mtqa.stages.load import check_line_aligned, check_unique_ids, load_document
@@ -96,7 +96,7 @@ def assess(
 ) -> Assessment:
     """Assess candidate translations against one reference (or several: the first is primary).
 
-    ``reference`` and ``candidates`` are file paths or :class:`~mtqa.load.Document` objects; a mapping
+    ``reference`` and ``candidates`` are file paths or :class:`~mtqa.core.records.Document` objects; a mapping
     gives candidates explicit ids. ``reference=None`` is quality estimation: no alignment and no
     reference metrics; fluency, the errors found without a reference and the reference-free quality.
     Keyword overrides are settings by their flat names (:meth:`AssessOptions.build`).
@@ -156,9 +156,11 @@ def assess(
             marked_cands, scores, primary, errors if options.errors.enabled else None, fluency.scores
         )
     )
-    documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, scores, fluency.scores)
+    roles = {m.document.doc_id: m.document.role for m in marked_refs + marked_cands}
+    statistics = document_statistics(roles, sentences, scores, fluency.scores)
+    documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, statistics)
     documents = add_document_intervals(
-        documents, sentences, scores, fluency.scores, options.aggregate.bootstrap_resamples, options.aggregate.seed
+        documents, statistics, options.aggregate.bootstrap_resamples, options.aggregate.seed
     )
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments, fluency.scores)
     models = {"embedding": options.models.embedding_model}

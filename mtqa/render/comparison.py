@@ -8,17 +8,7 @@ import math
 import pandas as pd
 
 from mtqa.analyses.compare import SCORE_SPECS, CompareResult
-
-
-def plain(value):
-    """A JSON-ready Python value: NaN/NA become null, numpy scalars become Python numbers."""
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+from mtqa.core.values import plain
 
 
 def records(table: pd.DataFrame) -> list[dict]:

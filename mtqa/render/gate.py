@@ -11,7 +11,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from mtqa.analyses.gate import GateResult, check_values
-from mtqa.render.comparison import comparison_dict, plain, records
+from mtqa.core.values import plain
+from mtqa.render.comparison import comparison_dict, records
 
 _STATUS = {"passed": "✅ passed", "failed": "❌ failed", "skipped": "➖ skipped"}
 

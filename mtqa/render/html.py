@@ -23,12 +23,11 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from mtqa.analyses.compare import CompareResult
-from mtqa.core.taxonomy import PENALTY
+from mtqa.core.taxonomy import PENALTY, SEVERITIES
 from mtqa.pipeline.result import Assessment
 from mtqa.render import plots
 from mtqa.render.style import (
     FAMILY_COLOURS,
-    SEVERITIES,
     candidate_colour,
     candidate_label,
     category_order,

@@ -12,18 +12,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mtqa.core.taxonomy import CATEGORIES
 from mtqa.pipeline.result import Assessment
 
 # Okabe–Ito, reordered so that the first candidates get the colours that read best on white.
 CANDIDATE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 CANDIDATE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
-CATEGORIES = (
-    "accuracy/mistranslation", "accuracy/omission", "accuracy/addition", "accuracy/untranslated",
-    "fluency/grammar", "fluency/word-order", "fluency/spelling", "fluency/punctuation",
-    "style/awkward", "terminology/wrong-term", "other/boilerplate",
-)
-SEVERITIES = ("minor", "major", "critical")
 
 # Highlights are coloured by category family (the part before the slash); the exact category is
 # named in each span's tooltip and detail, and severity sets the underline.

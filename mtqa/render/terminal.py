@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mtqa.pipeline.result import Assessment
-from mtqa.stages.aggregate.tables import UNIT_METRICS
+from mtqa.stages.aggregate.statistics import UNIT_METRICS
 
 _COLUMNS = ["doc_id", "role", "n_content", "n_aligned", "n_unaligned", "n_boilerplate", "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score"]
 _NEED_REFERENCE = {"n_aligned", "n_unaligned", *UNIT_METRICS}  # left out without a reference

@@ -17,7 +17,9 @@ from mtqa.analyses.compare import (
     pair_segments,
 )
 from mtqa.render.comparison import comparison_dict, comparison_json, comparison_text
-from mtqa.stages.aggregate.tables import CI_SCORES, DOCUMENT_COLUMNS, ci_columns
+from mtqa.render.html import render_html
+from mtqa.stages.aggregate.statistics import CI_SCORES, ci_columns
+from mtqa.stages.aggregate.tables import DOCUMENT_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +146,12 @@ def test_segment_pairs_line_up_line_by_line(ted):
     assert {"chrf_a", "chrf_b", "semantic_a", "semantic_b"} <= set(segments.columns)
 
 
-def test_comparison_is_attached_to_the_assessment_for_the_report(ted, ted_result):
-    assert ted_result.comparison is ted
+def test_a_comparison_is_returned_and_leaves_the_assessment_as_it_was(ted, ted_result):
+    """compare_assessment returns its result; the report shows it when it is handed over."""
+    assert ted.assessment is ted_result and not hasattr(ted_result, "comparison")
+    page = render_html(ted_result, ted)
+    ranking = page[page.index('id="comparison"'):page.index('id="audit"')]
+    assert "DIDI-NLP" in ranking and "Online-W" in ranking
 
 
 def test_compare_command_prints_writes_json_and_records(tmp_path, capsys):

@@ -240,7 +240,7 @@ def with_annotated_error(assessment):
     for column in ("n_errors", "n_minor", "n_major", "n_critical"):
         documents[column] = pd.array([pd.NA, 0, 0], dtype="Int64")
     documents.loc[documents.doc_id == "Online-W", ["n_errors", "n_critical"]] = 1
-    return dataclasses.replace(assessment, sentences=sentences, errors=errors, documents=documents, comparison=None)
+    return dataclasses.replace(assessment, sentences=sentences, errors=errors, documents=documents)
 
 
 def test_error_spans_are_listed_and_new_critical_errors_fail_the_gate(ted_result):

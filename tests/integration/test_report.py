@@ -152,8 +152,8 @@ def test_confidence_intervals_warnings_and_a_comparison_appear_when_present(seed
     documents["chrf_ci_low"], documents["chrf_ci_high"] = documents.chrf - 2.5, documents.chrf + 2.5
     result = dataclasses.replace(seeds_result, documents=documents)
     result.warnings = ["the reference has a typo in its headline (\"killiing\") <b>"]
-    result.comparison = pd.DataFrame({"system": [FRENCH.stem, RUSSIAN.stem], "cluster": [1, 2], "p": [0.0012, float("nan")]})
-    page = render_html(result)
+    comparison = pd.DataFrame({"system": [FRENCH.stem, RUSSIAN.stem], "cluster": [1, 2], "p": [0.0012, float("nan")]})
+    page = render_html(result, comparison)
     french = documents.set_index("doc_id").loc[FRENCH.stem]
     assert f'{french.chrf:.1f}</span><span class="ci" title="95 % confidence interval">[{french.chrf - 2.5:.1f}, {french.chrf + 2.5:.1f}]' in page
     assert 'role="alert"' in page and "&lt;b&gt;" in page

@@ -27,14 +27,14 @@ import numpy as np
 import pandas as pd
 
 from mtqa.core.exceptions import InputError
-from mtqa.stages.aggregate.tables import SCORE_DECIMALS
+from mtqa.core.values import SCORE_DECIMALS, word_count
 
 SCORED_STATUSES = ("aligned", "unaligned")
 PACKAGED_WEIGHTS = "data/quality_weights.json"  # inside the mtqa package, written by benchmarks/fit_quality.py
 
 
 def _log_words(texts: pd.Series) -> np.ndarray:
-    return np.log1p(texts.map(lambda text: len(text.split()) if isinstance(text, str) else np.nan).to_numpy(float))
+    return np.log1p(texts.map(lambda text: word_count(text) if isinstance(text, str) else np.nan).to_numpy(float))
 
 
 # Features computed from sentence-table columns, by name. At equal evidence per word, a longer passage

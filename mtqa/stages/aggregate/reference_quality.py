@@ -18,6 +18,7 @@ from typing import Mapping, Sequence
 from mtqa.checks.evidence import Segment
 from mtqa.checks.words import unknown_word
 from mtqa.core.records import MarkedDocument
+from mtqa.core.values import word_count
 from mtqa.stages.find_errors.spans import segment_for
 
 FURNITURE_MIN_SHARE = 0.2  # a reference's furniture share must reach this ...
@@ -31,7 +32,7 @@ def _furniture_share(marked: MarkedDocument) -> float:
 
 
 def _content_words(marked: MarkedDocument) -> int:
-    return sum(len(s.text.split()) for s in marked.content)
+    return sum(word_count(s.text) for s in marked.content)
 
 
 def _content_segments(marked: MarkedDocument) -> list[Segment]:

@@ -5,13 +5,15 @@ Columns that a stage has not computed stay empty (NaN), never filled with a made
 
 from __future__ import annotations
 
-import math
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
 from mtqa.core.records import Alignment, MarkedDocument
-from mtqa.core.taxonomy import PENALTY, mqm_score
+from mtqa.core.taxonomy import PENALTY, SEVERITIES, mqm_score
+from mtqa.core.values import SCORE_DECIMALS, word_count
+from mtqa.metrics.resampling import ScoreStats
+from mtqa.stages.aggregate.statistics import UNIT_METRICS
 from mtqa.stages.score.reference import UnitScores
 
 SENTENCE_COLUMNS = [
@@ -28,16 +30,9 @@ DOCUMENT_COLUMNS = [
     "n_boilerplate", "n_words", "n_errors", "n_minor", "n_major", "n_critical",
     "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score",
 ]
-SCORE_DECIMALS = 4
-UNIT_METRICS = ("chrf", "bleu", "ter", "semantic")
 # Metrics beyond the contract's: their sentence columns follow the contract columns, when they ran.
 EXTRA_UNIT_METRICS = ("unexplained_bits", "explained_bits")
-# documents.csv: a 95 % bootstrap interval of each of these follows the contract columns (mtqa/intervals.py).
-CI_SCORES = ("chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score")
 
-
-def ci_columns() -> list[str]:
-    return [f"{name}_ci_{bound}" for name in CI_SCORES for bound in ("low", "high")]
 
 
 def _ref_ids(reference_doc: str, ids: tuple[int, ...], primary: str) -> str:
@@ -138,7 +133,7 @@ def _round_scores(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def _words(texts) -> int:
-    return int(sum(len(t.split()) for t in texts))
+    return sum(word_count(t) for t in texts)
 
 
 def document_table(
@@ -146,11 +141,11 @@ def document_table(
     candidates: list[MarkedDocument],
     sentences: pd.DataFrame,
     errors: pd.DataFrame,
-    scores: UnitScores,
-    fluency: dict[tuple[str, int], float] | None = None,
+    statistics: Mapping[str, Mapping[str, ScoreStats]],
 ) -> pd.DataFrame:
-    """Document fluency is the mean over content sentences, for references as for candidates."""
-    fluency = fluency or {}
+    """One row per document; its scores are the point estimates of its ``statistics``
+    (:func:`mtqa.stages.aggregate.statistics.document_statistics`). Document fluency is the mean over
+    content sentences, for references as for candidates."""
     rows = []
     for marked in references + candidates:
         document = marked.document
@@ -165,26 +160,18 @@ def document_table(
             "n_content": len(content),
             "n_boilerplate": len(marked.non_content),
             "n_words": _words(content),
-            "fluency": _mean([fluency.get((document.doc_id, s.sent_id)) for s in marked.content]),
+            **{name: statistic.score() for name, statistic in statistics[document.doc_id].items()},
         }
         if document.role == "candidate":
             doc_errors = errors[errors.doc_id == document.doc_id]
-            units = scores.rows_of(document.doc_id)
             row.update(
                 n_aligned=int((mine.status == "aligned").sum()),
                 n_unaligned=int((mine.status == "unaligned").sum()),
-                **{
-                    name: scores.metrics[name].corpus_score(scores.stats[name][units])
-                    for name in UNIT_METRICS
-                    if name in scores.metrics
-                },
-                quality=mine.quality.mean(),
             )
             if mine.n_errors.notna().any():
                 row.update(
                     n_errors=len(doc_errors),
-                    **{f"n_{level}": int((doc_errors.severity == level).sum()) for level in ("minor", "major", "critical")},
-                    mqm_score=mqm_score(float(mine.mqm_penalty.sum()), row["n_words"]),
+                    **{f"n_{level}": int((doc_errors.severity == level).sum()) for level in SEVERITIES},
                 )
         rows.append(row)
     table = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
@@ -194,16 +181,12 @@ def document_table(
 
 
 def error_table(errors) -> pd.DataFrame:
-    """The error spans (:class:`mtqa.find_errors.ErrorSpan`) as the errors table of the contract."""
+    """The error spans (:class:`mtqa.stages.find_errors.spans.ErrorSpan`) as the errors table of the contract."""
     table = pd.DataFrame([{c: getattr(e, c) for c in ERROR_COLUMNS} for e in errors], columns=ERROR_COLUMNS)
     for column in ("sent_id", "start", "end", "doc_start", "doc_end"):
         table[column] = table[column].astype("int64")
     return table
 
-
-def _mean(values) -> float:
-    present = [v for v in values if v is not None and not math.isnan(v)]
-    return sum(present) / len(present) if present else float("nan")
 
 
 def empty_errors() -> pd.DataFrame:
@@ -211,6 +194,6 @@ def empty_errors() -> pd.DataFrame:
 
 
 __all__ = [
-    "SENTENCE_COLUMNS", "ERROR_COLUMNS", "REFERENCE_COLUMNS", "DOCUMENT_COLUMNS", "CI_SCORES", "ci_columns",
+    "SENTENCE_COLUMNS", "ERROR_COLUMNS", "REFERENCE_COLUMNS", "DOCUMENT_COLUMNS",
     "sentence_table", "reference_table", "document_table", "error_table", "empty_errors", "mqm_score",
 ]

@@ -1,7 +1,7 @@
 """Language-model evidence for stage 6: runs of words far more surprising than they should be, and
 words that the reference leaves unexplained.
 
-The fluency stage (:mod:`mtqa.fluency`) gives every word its *excess*: its surprisal under the
+The fluency stage (:mod:`mtqa.stages.score.fluency`) gives every word its *excess*: its surprisal under the
 language model minus what its rarity, position and capitalisation explain, and zero for a name or a
 number. One surprising word is common in good English (a rare term, a headline's ellipsis); bad
 English shows as a *run* of them: "has refused to how one this information" costs 12.9, 13.3 and
@@ -36,7 +36,7 @@ RUN_BITS = 20.0
 DETECTOR = "language-model"
 # A word that needs this many bits after the reference is unexplained by it. Chosen on every other
 # line of WMT21 TED zh→en MQM (6, 8, 10 and 12 bits tried, with the reference comparison's
-# paraphrase veto at 0, 4, 6, 8 and 10 bits: mtqa.reference_evidence); README, Error spans.
+# paraphrase veto at 0, 4, 6, 8 and 10 bits: mtqa.stages.find_errors.reference); docs/error-spans.md.
 UNEXPLAINED_BITS = 8.0
 UNEXPLAINED = "language-model-after-reference"
 

@@ -1,5 +1,5 @@
 """Evidence from the reference (aligned segments): the candidate compared with its reference word by
-word, through :func:`mtqa.tokens.align_words`.
+word, through :func:`mtqa.backends.linguistic.align_words`.
 
 - candidate words with no good counterpart are a mistranslation when the reference has unmatched
   content at the same place (quoted in the explanation), an addition otherwise;
@@ -35,7 +35,7 @@ DETECTOR = "reference"
 # Unmatched or reordered candidate words that the language model predicts after reading the
 # reference, each for fewer bits than this, are a paraphrase, not an error: their claim is dropped.
 # On WMT21 TED zh→en MQM such claims are right no more often than a word picked at random (11 % of
-# their characters against 12 %); chosen with the unexplained-word threshold (mtqa.lm_evidence).
+# their characters against 12 %); chosen with the unexplained-word threshold (mtqa.stages.find_errors.language_model).
 EXPLAINED_BITS = 4.0
 # The other direction: unmatched reference words at either end of a parallel reference that still cost
 # the language model this many bits in all after it has read the candidate are content the candidate

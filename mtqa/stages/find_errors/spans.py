@@ -1,10 +1,10 @@
 """Stage 6, find errors: character spans with an MQM category, a severity, the detectors that found
 them, why, and a suggestion where one exists.
 
-Evidence sources are functions ``Segment -> list[Evidence]`` (:mod:`mtqa.evidence`): the reference
-comparison (:mod:`mtqa.reference_evidence`), the QA checks (:mod:`mtqa.checks`), the language
+Evidence sources are functions ``Segment -> list[Evidence]`` (:mod:`mtqa.checks.evidence`): the reference
+comparison (:mod:`mtqa.stages.find_errors.reference`), the QA checks (:mod:`mtqa.checks`), the language
 model's runs of surprising words and the words a parallel reference leaves unexplained
-(:mod:`mtqa.lm_evidence`), and any other source given to
+(:mod:`mtqa.stages.find_errors.language_model`), and any other source given to
 :class:`ErrorFinder`. Evidence that covers the same characters of a sentence merges into one error
 carrying all its explanations.
 

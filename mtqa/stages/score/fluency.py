@@ -1,6 +1,6 @@
 """Stage 5b, fluency: reference-free, from a language model's surprisal, per sentence and per word.
 
-Each sentence is scored by a language model (:mod:`mtqa.lm`), after the content sentence before it
+Each sentence is scored by a language model (:mod:`mtqa.backends.language_models`), after the content sentence before it
 in its document (``AssessOptions.fluency_context``, the default for documents) or on its own, and token
 surprisal is summed into words (character offsets into the sentence). A word's *excess* is its
 surprisal minus what is expected of it: for an ordinary word, a linear function of its unigram
