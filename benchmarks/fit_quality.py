@@ -66,7 +66,7 @@ FIT_DATA = {
     "reference_free": ("ted_zhen_mqm", "diabla_fren_judgements", "mlqe_ruen_da"),
 }
 # The error penalty (minor 1, major 5; TED's MQM score is minus it) at which a sentence's target reaches
-# 0: two major errors. Chosen by out-of-fold Pearson among 5, 10, 15, 25 and 50 (README, Quality score).
+# 0: two major errors. Chosen by out-of-fold Pearson among 5, 10, 15, 25 and 50 (docs/quality-score.md).
 MQM_FLOOR = 10
 TARGETS = {
     "ted_zhen_mqm": (
@@ -85,7 +85,7 @@ CLIP_QUANTILES = (0.01, 0.99)
 # that blurs TED's system difference that people saw (DIDI-NLP far better than Online-W). Version 9 chose
 # the highest quantile (in steps of 0.05) at which `mtqa gate` on those two systems found Online-W's
 # quality lower at p <= alpha/2 in both its tests; version 10 keeps it, where the gate still finds the
-# drop at alpha and DEMETR's major perturbations stay at 0.95 (README, Quality score).
+# drop at alpha and DEMETR's major perturbations stay at 0.95 (docs/quality-score.md).
 CEILING_QUANTILE = 0.8
 CEILING_DATA = ("ted_zhen_mqm", "diabla_fren_judgements")
 
@@ -165,7 +165,7 @@ def _stack(developments: list[Development], columns: list[str], mask=None):
 
     Equal shares are the least weight on TED that keeps DEMETR's major perturbations ranked at 0.95:
     less TED fits TED's held-out talks better (0.394 on DiaBLa alone) but lets damaged copies through
-    (README, Quality score)."""
+    (docs/quality-score.md)."""
     parts = [d.table if mask is None else d.table[mask(d.table)] for d in developments]
     x = np.vstack([np.column_stack([feature_values(p, c) for c in columns]) for p in parts])
     t = np.concatenate([p.target.to_numpy(float) for p in parts])

@@ -8,10 +8,14 @@
 from mtqa.api import (
     Assessment,
     AssessOptions,
+    CompareResult,
     Document,
+    GateResult,
     InputError,
     assess,
+    compare,
     document_from_text,
+    gate,
     load_document,
 )
 from mtqa.core.version import __version__
@@ -19,7 +23,11 @@ from mtqa.core.version import __version__
 __all__ = [
     "__version__",
     "assess",
+    "compare",
+    "gate",
     "AssessOptions",
+    "CompareResult",
+    "GateResult",
     "Assessment",
     "Document",
     "InputError",

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mtqa.analyses.compare import CompareResult
+from mtqa.analyses.compare import CompareResult, compare
+from mtqa.analyses.gate import GateResult, gate
 from mtqa.core.exceptions import InputError
 from mtqa.core.records import Document
 from mtqa.pipeline import run
@@ -83,6 +84,6 @@ def assess(reference, candidates, *, options: AssessOptions | None = None, progr
 
 
 __all__ = [
-    "Assessment", "AssessmentReport", "AssessOptions", "Document", "HTMLFragment", "InputError", "assess",
-    "document_from_text", "load_document",
+    "Assessment", "AssessmentReport", "AssessOptions", "CompareResult", "Document", "GateResult", "HTMLFragment",
+    "InputError", "assess", "compare", "document_from_text", "gate", "load_document",
 ]

@@ -6,13 +6,13 @@ from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, RUSSIAN, sentence_cont
 
 import mtqa
 from mtqa.stages.aggregate.quality import packaged_model
+from mtqa.stages.aggregate.statistics import ci_columns
 from mtqa.stages.aggregate.tables import (
     DOCUMENT_COLUMNS,
     ERROR_COLUMNS,
     EXTRA_UNIT_METRICS,
     REFERENCE_COLUMNS,
     SENTENCE_COLUMNS,
-    ci_columns,
 )
 
 
