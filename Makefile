@@ -1,4 +1,5 @@
-# Quick start: `make report` (install + assess the seeds) and `make test` (install + the whole suite).
+# Quick start: `make report` (install + assess the seeds) and `make test` (install + the layer contracts
+# + the whole suite). `make test-fast`: install + the unit tier only (tests/unit: no model loaded).
 # `make bench` (install + benchmarks against human judgements -> reports/benchmarks.md; QUICK=1 subsamples).
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install report test bench clean
+.PHONY: install report lint test test-fast bench clean
 
 install: $(STAMP)
 
@@ -25,8 +26,15 @@ $(STAMP): pyproject.toml Makefile
 report: install
 	$(BIN)/mtqa assess --manifest seeds/manifest.toml --out reports/seeds
 
-test: install
+# The layers only import downward (pyproject.toml's [tool.importlinter] contracts).
+lint: install
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest tests/unit
 
 bench: install
 	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick) --out reports/benchmarks$(if $(QUICK),-quick).md

@@ -67,7 +67,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     position = 0
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if body.strip(_SPACE):
+        if not all(_is_space(c) for c in body):
             lines.append((position, position + len(body)))
         position += len(line)
     blocks: list[tuple[int, int]] = []
@@ -85,10 +85,14 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
+def _is_space(character: str) -> bool:
+    return character.isspace() or character in _SPACE
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in _SPACE):
+    while start < end and _is_space(text[start]):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in _SPACE):
+    while end > start and _is_space(text[end - 1]):
         end -= 1
     return start, end
 
