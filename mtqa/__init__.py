@@ -13,6 +13,7 @@ from mtqa.api import (
     GateResult,
     InputError,
     assess,
+    assess_frame,
     compare,
     document_from_text,
     gate,
@@ -23,6 +24,7 @@ from mtqa.core.version import __version__
 __all__ = [
     "__version__",
     "assess",
+    "assess_frame",
     "compare",
     "gate",
     "AssessOptions",

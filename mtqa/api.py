@@ -20,9 +20,10 @@ from mtqa.pipeline import run
 from mtqa.pipeline.options import AssessOptions
 from mtqa.pipeline.result import Assessment
 from mtqa.render import plots
+from mtqa.render.annotate import render_annotated, write_annotated
 from mtqa.render.files import write_outputs
 from mtqa.render.html import render_document, render_summary
-from mtqa.stages.load import document_from_text, load_document
+from mtqa.stages.load import document_from_text, frame_documents, load_document
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -49,10 +50,29 @@ class AssessmentReport(Assessment):
     def of(cls, assessment: Assessment) -> AssessmentReport:
         return cls(**{f.name: getattr(assessment, f.name) for f in dataclasses.fields(Assessment)})
 
-    def save(self, out: str | Path, comparison: CompareResult | None = None) -> Path:
+    def save(self, out: str | Path, comparison: CompareResult | None = None, annotate: str | Path | None = None) -> Path:
         """Write the output contract's files into ``out`` (atomically, file by file); with a
-        ``comparison`` the report also ranks the systems."""
-        return write_outputs(self, Path(out), comparison)
+        ``comparison`` the report also ranks the systems; with ``annotate``, the vendor files annotated
+        (:meth:`annotate`) into that folder. Nothing is written if the annotated files cannot be made."""
+        if annotate is not None:
+            self._annotatable(annotate)
+        written = write_outputs(self, Path(out), comparison)
+        if annotate is not None:
+            self.annotate(annotate)
+        return written
+
+    def _annotatable(self, out: str | Path) -> dict[str, bytes]:
+        rendered = render_annotated(self)
+        if not rendered:
+            raise InputError(out, "nothing to annotate: no candidate was read from an XLIFF, TMX, PO, CSV, TSV "
+                                  "or JSONL file")
+        return rendered
+
+    def annotate(self, out: str | Path) -> list[Path]:
+        """Write each candidate vendor file back in its own format with the errors and quality attached
+        (ITS 2.0 in XLIFF, notes in TMX, comments in PO, columns in tables); see :mod:`mtqa.render.annotate`."""
+        self._annotatable(out)
+        return write_annotated(self, Path(out))
 
     def _repr_html_(self) -> str:
         return render_summary(self)
@@ -83,7 +103,20 @@ def assess(reference, candidates, *, options: AssessOptions | None = None, progr
     return AssessmentReport.of(run.assess(reference, candidates, options=options, progress=progress, **overrides))
 
 
+def assess_frame(frame, candidate: str | list[str], reference: str | None = None, source: str | None = None,
+                 *, id: str | None = None, options: AssessOptions | None = None, progress: bool = False,
+                 **overrides) -> AssessmentReport:
+    """Assess a pandas DataFrame with one row per segment: ``candidate`` names one candidate column or
+    a list of them (each a candidate document, named by its column), ``reference`` the reference
+    column (None: quality estimation), ``source`` and ``id`` the source text and unit id columns
+    (without ``id``, rows are numbered from 1). Line-aligned: row i of each candidate against row i of
+    the reference; an empty cell is reported as an empty unit (``result.units``), not scored. The same
+    result object as :func:`assess`."""
+    candidates, reference_document = frame_documents(frame, candidate, reference, source, id)
+    return assess(reference_document, candidates, options=options, progress=progress, **overrides)
+
+
 __all__ = [
     "Assessment", "AssessmentReport", "AssessOptions", "CompareResult", "Document", "GateResult", "HTMLFragment",
-    "InputError", "assess", "compare", "document_from_text", "gate", "load_document",
+    "InputError", "assess", "assess_frame", "compare", "document_from_text", "gate", "load_document",
 ]

@@ -39,7 +39,7 @@ from mtqa.core.exceptions import InputError
 from mtqa.core.values import plain
 from mtqa.metrics.resampling import DEFAULT_RESAMPLES, DEFAULT_SEED, holm
 from mtqa.pipeline.run import assess
-from mtqa.stages.load import load_document, read_text
+from mtqa.stages.load import read_text
 
 EXIT_PASS, EXIT_REGRESSION = 0, 1
 DEFAULT_MAX_DROP: dict[str, float] = {
@@ -283,7 +283,8 @@ def gate(
     baseline_id, candidate_id = Path(baseline).stem, Path(candidate).stem
     if baseline_id == candidate_id:  # the same system delivered twice, or a system against itself
         baseline_id, candidate_id = f"{baseline_id} (baseline)", f"{candidate_id} (candidate)"
-    documents = [load_document(baseline, "candidate", baseline_id), load_document(candidate, "candidate", candidate_id)]
+    # by id: plain-text files and vendor files (XLIFF, TMX, PO, tables) alike
+    documents = {baseline_id: baseline, candidate_id: candidate}
     assessment = assess(reference, documents, progress=progress, bootstrap_resamples=config.resamples,
                         seed=config.seed, **assess_options)
     return gate_assessment(assessment, baseline_id, candidate_id, config)

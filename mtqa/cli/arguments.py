@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from mtqa.backends.options import ModelOptions
 from mtqa.core.exceptions import InputError
 from mtqa.pipeline.options import AssessOptions
-from mtqa.stages.load import load_manifest
+from mtqa.stages.load import is_vendor_file, load_manifest, load_units, parse_columns
+from mtqa.stages.load.bilingual import sniff
 
 _DEFAULTS = AssessOptions()
 
@@ -37,6 +38,14 @@ def add_assess_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fluency-context", action=argparse.BooleanOptionalAction, default=None,
                         help="a causal LM reads each sentence after the content sentence before it in its "
                              "document (default: on for documents, off with --parallel and the n-gram tier)")
+    parser.add_argument("--columns", metavar="ROLE=COL,...",
+                        help="a CSV/TSV/JSONL table's columns by role: id, source, candidate (repeatable), reference, "
+                             "e.g. source=src,candidate=mt,reference=ref (default: the usual names such as "
+                             "source/src, target/mt/hypothesis, reference/ref, id)")
+    parser.add_argument("--reference-from", metavar="VARIANT",
+                        help="take the reference from the vendor file itself: alt-trans (or alt-trans:ORIGIN) in "
+                             "XLIFF 1.2, a language variant's code in TMX (from the --reference file if it is one, "
+                             "else from the first candidate or baseline)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
 
@@ -47,19 +56,73 @@ class Inputs:
     references: list = field(default_factory=list)  # file paths or Documents; empty: no reference
     candidates: list = field(default_factory=list)
     checks: dict[str, bool] = field(default_factory=dict)  # a manifest's [checks] table
+    load: dict = field(default_factory=dict)  # how the pipeline reads vendor files (the table columns)
+
+
+_SNIFFED = {"xliff-1.2": "XLIFF 1.2 (.xlf)", "xliff-2": "XLIFF 2 (.xlf)", "tmx": "TMX (.tmx)", "po": "PO (.po)"}
+
+
+def _check_plain(path: str) -> None:
+    """A plain-text input whose content is a vendor file's: refuse it rather than score its markup."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return  # the loader reports it
+    found = sniff(head)
+    if found in _SNIFFED:
+        raise InputError(path, f"looks like {_SNIFFED[found]}, but its extension says plain text; rename it")
 
 
 def read_inputs(args: argparse.Namespace, *, reference_required: bool = True) -> Inputs:
-    """Documents from ``--manifest`` or from ``--reference``/``--candidate``, never both."""
+    """Documents from ``--manifest`` or from ``--reference``/``--candidate``, never both. Vendor files
+    (XLIFF, TMX, PO, CSV, TSV, JSONL: by extension) are read here, so that bad input fails before any
+    model loads; ``--reference-from`` takes the reference from a vendor file itself."""
     manifest = getattr(args, "manifest", None)
+    columns = parse_columns(getattr(args, "columns", None)) or None
+    reference_from = getattr(args, "reference_from", None)
     if manifest:
         if args.reference or getattr(args, "candidate", None):
             raise InputError(manifest, "give either --manifest or --reference/--candidate, not both")
+        if reference_from:
+            raise InputError(manifest, "--reference-from reads vendor files given with --reference/--candidate")
         loaded = load_manifest(manifest, reference=reference_required)
         return Inputs(loaded.references, loaded.candidates, dict(loaded.checks))
-    if reference_required and not args.reference:
-        raise InputError(None, f"mtqa {args.command}: --reference is required (or --manifest)")
-    return Inputs(list(args.reference), list(getattr(args, "candidate", None) or []))
+    candidates = list(getattr(args, "candidate", None) or [])
+    deliveries = [getattr(args, "baseline", None)] if getattr(args, "baseline", None) else []
+    deliveries += candidates
+    if reference_from and getattr(args, "no_reference", False):
+        raise InputError(None, "give either --reference-from or --no-reference, not both")
+    for path in list(args.reference) + deliveries:
+        if not is_vendor_file(path):
+            _check_plain(path)
+    references: list = []
+    for number, path in enumerate(args.reference):
+        if not is_vendor_file(path):
+            references.append(path)
+        elif reference_from and number == 0:
+            _, held = load_units(path, "candidate", columns=columns, reference_from=reference_from)
+            references.append(held)
+        else:
+            references.extend(load_units(path, "reference", columns=columns)[0])
+    if reference_from and not args.reference:
+        source = next((p for p in deliveries if is_vendor_file(p)), None)
+        if source is None:
+            raise InputError(None, "--reference-from needs an XLIFF or TMX file (--reference, --candidate or --baseline)")
+        _, held = load_units(source, "candidate", columns=columns, reference_from=reference_from)
+        references.append(held)
+    for path in deliveries:  # refuse bad vendor files now, before any model loads
+        if is_vendor_file(path):
+            load_units(path, "candidate", columns=columns)
+    if reference_required and not references and deliveries and is_vendor_file(deliveries[0]):
+        _, held = load_units(deliveries[0], "candidate", columns=columns)  # a table's reference column
+        if held is not None:
+            references.append(held)
+    if reference_required and not references:
+        quality_estimation = ", or --no-reference for quality estimation" if args.command == "assess" else ""
+        raise InputError(None, f"mtqa {args.command}: --reference is required (or --manifest{quality_estimation}; "
+                               "for a vendor file, --reference-from or a table's reference column)")
+    return Inputs(references, candidates, load={"columns": columns} if columns else {})
 
 
 def assess_settings(args: argparse.Namespace, checks: dict[str, bool]) -> dict:

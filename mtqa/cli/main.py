@@ -47,6 +47,10 @@ def _add_assess(subparsers) -> None:
                              "reference document) without a reference: fluency, the errors found without one, the "
                              "reference-free quality")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--annotate", metavar="DIR",
+                        help="also write each candidate vendor file (XLIFF, TMX, PO, CSV, TSV, JSONL) back in its "
+                             "own format with the errors and quality attached (ITS 2.0 in XLIFF, notes in TMX, "
+                             "comments in PO, columns in tables)")
     add_assess_options(parser)
     parser.set_defaults(run=_run_assess)
 
@@ -66,24 +70,25 @@ def _run_checks(args: argparse.Namespace) -> int:
 def _run_assess(args: argparse.Namespace) -> int:
     if args.no_reference and args.reference:
         raise InputError(None, "mtqa assess: give either --reference or --no-reference, not both")
-    if not args.manifest and not args.reference and not args.no_reference:
-        raise InputError(None, "mtqa assess: --reference is required (or --manifest, or --no-reference "
-                               "for quality estimation)")
     inputs = read_inputs(args, reference_required=not args.no_reference)
     if not inputs.candidates:
         raise InputError(None, "mtqa assess: at least one --candidate is required (or --manifest)")
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(out, "exists and is not a folder")
+    for folder in (out, Path(args.annotate) if args.annotate else None):
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise InputError(folder, "exists and is not a folder")
     options = AssessOptions.build(**assess_settings(args, inputs.checks))
-    result = assess(inputs.references or None, inputs.candidates, options=options, progress=not args.quiet)
-    result.save(out)
+    result = assess(inputs.references or None, inputs.candidates, options=options, progress=not args.quiet,
+                    **inputs.load)
+    result.save(out, annotate=args.annotate)
     if not args.quiet:
         for warning in result.warnings:
             print(f"mtqa: warning: {warning}", file=sys.stderr)
 
         print(summary(result))
         print(f"wrote {out}/report.html and tables", file=sys.stderr)
+        if args.annotate:
+            print(f"wrote the annotated files into {args.annotate}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -87,7 +87,7 @@ def run_compare(args: argparse.Namespace) -> int:
         raise InputError(out, "exists and is not a folder")
     result = compare(
         inputs.references, inputs.candidates, n_resamples=args.resamples, seed=args.seed, alpha=args.alpha,
-        progress=not args.quiet, **assess_settings(args, inputs.checks),
+        progress=not args.quiet, **assess_settings(args, inputs.checks), **inputs.load,
     )
     _write_all({json_path: comparison_json(result)})
     if out is not None:
@@ -129,7 +129,7 @@ def run_gate(args: argparse.Namespace) -> int:
     inputs = read_inputs(argparse.Namespace(**{**vars(args), "candidate": None}))
     result = gate(
         inputs.references, args.baseline, args.candidate, config=config, progress=not args.quiet,
-        **assess_settings(args, inputs.checks),
+        **assess_settings(args, inputs.checks), **inputs.load,
     )
     renderers = {"junit": junit_xml, "json": gate_json, "markdown": gate_markdown}
     _write_all({paths[name]: renderers[name](result) for name in renderers if paths[name] is not None})

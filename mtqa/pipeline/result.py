@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mtqa.core.records import MarkedDocument
+from mtqa.stages.aggregate.units import empty_units
 from mtqa.stages.score.fluency import empty_words
 from mtqa.stages.score.reference import UnitScores
 
@@ -32,6 +33,8 @@ class Assessment:
     words: pd.DataFrame = field(default_factory=lambda: empty_words(), repr=False)
     # Cautions about the inputs, e.g. a reference that looks worse than the candidates (also in run.json).
     warnings: list[str] = field(default_factory=list)
+    # One row per unit of each candidate read from a vendor file (units.csv); empty for plain text.
+    units: pd.DataFrame = field(default_factory=lambda: empty_units(), repr=False)
 
     @property
     def candidates(self) -> list[str]:

@@ -25,9 +25,18 @@ from mtqa.stages.aggregate import tables as aggregate
 from mtqa.stages.aggregate.quality import add_quality, packaged_model
 from mtqa.stages.aggregate.reference_quality import reference_warnings
 from mtqa.stages.aggregate.statistics import add_document_intervals, document_statistics
+from mtqa.stages.aggregate.units import unit_table
 from mtqa.stages.align import align_comparable, align_parallel
 from mtqa.stages.find_errors.spans import find_errors
-from mtqa.stages.load import check_line_aligned, check_unique_ids, load_document
+from mtqa.stages.load import (
+    UnitDocument,
+    check_line_aligned,
+    check_unique_ids,
+    is_vendor_file,
+    line_up,
+    load_document,
+    load_units,
+)
 from mtqa.stages.noncontent import mark_non_content
 from mtqa.stages.score.fluency import fluency_checks, fluency_scorer, score_documents
 from mtqa.stages.score.reference import build_units, score_units
@@ -45,13 +54,26 @@ def _as_document(item: DocumentInput, role: str, doc_id: str | None = None) -> D
 
 
 def _as_documents(
-    items: DocumentInput | Iterable[DocumentInput] | Mapping[str, DocumentInput], role: str
+    items: DocumentInput | Iterable[DocumentInput] | Mapping[str, DocumentInput], role: str,
+    load: dict | None = None, found_references: list[Document] | None = None,
 ) -> list[Document]:
+    """Documents from paths or Documents; a vendor file (XLIFF, TMX, PO, a table) gives one document
+    per candidate column, and a reference it holds itself is added to ``found_references``."""
+    load = load or {}
+
+    def one(item, doc_id=None) -> list[Document]:
+        if is_vendor_file(item):
+            documents, reference = load_units(item, role, doc_id, **load)  # type: ignore[arg-type]
+            if reference is not None and found_references is not None:
+                found_references.append(reference)
+            return documents
+        return [_as_document(item, role, doc_id)]
+
     if isinstance(items, Mapping):
-        return [_as_document(item, role, doc_id) for doc_id, item in items.items()]
+        return [d for doc_id, item in items.items() for d in one(item, doc_id)]
     if isinstance(items, (str, Path, Document)):
-        return [_as_document(items, role)]
-    return [_as_document(item, role) for item in items]
+        return one(items)
+    return [d for item in items for d in one(item)]
 
 
 def _mark(document: Document, options: AssessOptions) -> MarkedDocument:
@@ -92,6 +114,8 @@ def assess(
     *,
     options: AssessOptions | None = None,
     progress: bool = False,
+    columns: Mapping[str, list[str]] | None = None,
+    reference_from: str | None = None,
     **overrides,
 ) -> Assessment:
     """Assess candidate translations against one reference (or several: the first is primary).
@@ -100,18 +124,32 @@ def assess(
     gives candidates explicit ids. ``reference=None`` is quality estimation: no alignment and no
     reference metrics; fluency, the errors found without a reference and the reference-free quality.
     Keyword overrides are settings by their flat names (:meth:`AssessOptions.build`).
+
+    Vendor files (XLIFF, TMX, PO; CSV, TSV, JSONL tables with a ``columns`` mapping; or
+    :class:`~mtqa.stages.load.UnitDocument` objects) are line-aligned, one unit a line, matched by unit
+    id; ``reference_from`` takes the reference from the first candidate file itself (an XLIFF
+    ``alt-trans``, a TMX variant), as a table's reference column does.
     """
     options = AssessOptions.build(options, **overrides)
-    # run.json records what ran
-    options = replace(options, score=replace(options.score, fluency_context=options.reads_in_context))
-    references = _as_documents(reference, "reference") if reference is not None else []
+    load = {"columns": dict(columns) if columns else None, "reference_from": reference_from}
+    references = _as_documents(reference, "reference", {"columns": load["columns"]}) if reference is not None else []
     if reference is not None and not references:
         raise InputError(None, "no reference documents (reference=None assesses without one)")
-    if not references:  # quality estimation: no reference metric runs (run.json records what ran)
-        options = replace(options, score=replace(options.score, metrics=()))
-    candidate_docs = _as_documents(candidates, "candidate")
+    held: list[Document] = []  # references the candidate files hold themselves
+    candidate_docs = _as_documents(candidates, "candidate", load, held)
     if not candidate_docs:
         raise InputError(None, "no candidate documents")
+    if reference_from is not None and not held:
+        raise InputError(None, "reference_from: no candidate is an XLIFF or TMX file to take the reference from")
+    if not references and held and reference_from is not None:
+        references = held[:1]
+    if any(isinstance(d, UnitDocument) for d in references + candidate_docs):
+        options = replace(options, parallel=True)  # one unit a line
+        references, candidate_docs = line_up(references, candidate_docs)
+    # run.json records what ran
+    options = replace(options, score=replace(options.score, fluency_context=options.reads_in_context))
+    if not references:  # quality estimation: no reference metric runs (run.json records what ran)
+        options = replace(options, score=replace(options.score, metrics=()))
     check_unique_ids(references + candidate_docs)
     if options.models.fluency_model is not None:
         fluency_scorer(options.models.fluency_model)  # load it now: a bad model fails before the slow stages
@@ -156,6 +194,7 @@ def assess(
             marked_cands, scores, primary, errors if options.errors.enabled else None, fluency.scores
         )
     )
+    units = unit_table(marked_cands, sentences)
     roles = {m.document.doc_id: m.document.role for m in marked_refs + marked_cands}
     statistics = document_statistics(roles, sentences, scores, fluency.scores)
     documents = aggregate.document_table(marked_refs, marked_cands, sentences, errors, statistics)
@@ -184,4 +223,5 @@ def assess(
         unit_scores=scores,
         words=fluency.words,
         warnings=warnings,
+        units=units,
     )

@@ -18,21 +18,28 @@ os.umask(_UMASK)
 
 
 def render_outputs(result: Assessment, comparison: CompareResult | None = None) -> dict[str, str]:
-    return {
+    rendered = {
         "sentences.csv": result.sentences.to_csv(index=False),
         "errors.csv": result.errors.to_csv(index=False),
         "documents.csv": result.documents.to_csv(index=False),
         "reference.csv": result.reference.to_csv(index=False),
-        "run.json": json.dumps(result.signature, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
-        "report.html": render_html(result, comparison),
     }
+    if len(result.units):  # candidates read from vendor files (XLIFF, TMX, PO, tables)
+        rendered["units.csv"] = result.units.to_csv(index=False)
+    rendered["run.json"] = json.dumps(result.signature, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    rendered["report.html"] = render_html(result, comparison)
+    return rendered
 
 
 def write_atomically(path: Path, content: str) -> None:
+    write_bytes_atomically(path, content.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, content: bytes) -> None:
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs are ordinary files
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
         os.replace(temporary, path)
     except BaseException:

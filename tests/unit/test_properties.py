@@ -67,7 +67,7 @@ def as_sentences(doc_id: str, texts: list[str], paragraph_every: int) -> list[Se
 
 
 @given(SENTENCE_TEXTS, SENTENCE_TEXTS, SENTENCE_TEXTS, st.integers(1, 3), st.integers(1, 3),
-       st.floats(0.0, 1.0), st.booleans())
+       st.floats(0.0, 1.0, allow_subnormal=False), st.booleans())
 def test_links_use_existing_sentences_at_most_once_with_a_confidence_in_0_1(
     candidate_texts, reference_texts, secondary_texts, paragraph_every, max_merge, skip_cost, many_to_many,
 ):
