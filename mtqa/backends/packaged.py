@@ -127,6 +127,15 @@ register(
         locate=lambda: package_dir("wordfreq") / "data",
     )
 )
+register(
+    PackagedModel(
+        name="estimator",
+        kind="learned-estimator",
+        package="mtqa",
+        description="mtqa's learned estimator: MiniLM's top layers fine-tuned on human judgements (sentence score, word errors)",
+        locate=lambda: package_dir("mtqa") / "data" / "estimator",
+    )
+)
 
 
 def package_version(distribution: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mtqa.backends.encoder import sentence_encoder
+from mtqa.backends.estimator import learned_estimator
 from mtqa.backends.language_models import language_model
 from mtqa.backends.linguistic import spacy_pipeline, word_frequencies
 from mtqa.backends.packaged import PACKAGED
@@ -19,6 +20,7 @@ LOADERS: dict[str, Callable[[], Any]] = {
     "ngram": lambda: language_model("ngram"),
     "spacy-en": lambda: spacy_pipeline("spacy-en"),
     "wordfreq": word_frequencies,
+    "estimator": learned_estimator,
 }
 
 

@@ -22,6 +22,7 @@ MODEL_LOADERS = (
     ("mtqa.backends.linguistic", "spacy_pipeline"),
     ("mtqa.backends.linguistic", "analyser"),
     ("mtqa.stages.score.fluency", "fluency_scorer"),
+    ("mtqa.backends.estimator", "learned_estimator"),
 )
 # ... and the classes that hold a model, whatever function builds them.
 MODEL_CLASSES = (
@@ -29,6 +30,7 @@ MODEL_CLASSES = (
     ("mtqa.backends.language_models", "CausalLM"),
     ("mtqa.backends.language_models", "TrigramLM"),
     ("mtqa.backends.linguistic", "Analyser"),
+    ("mtqa.backends.estimator", "LearnedEstimator"),
 )
 
 

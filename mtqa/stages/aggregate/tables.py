@@ -31,7 +31,7 @@ DOCUMENT_COLUMNS = [
     "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score",
 ]
 # Metrics beyond the contract's: their sentence columns follow the contract columns, when they ran.
-EXTRA_UNIT_METRICS = ("unexplained_bits", "explained_bits")
+EXTRA_UNIT_METRICS = ("unexplained_bits", "explained_bits", "learned")
 
 
 
