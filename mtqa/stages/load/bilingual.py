@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mtqa.core.exceptions import InputError
 from mtqa.core.records import Role
+from mtqa.stages.load.documents import read_file
 from mtqa.stages.load.markup import XMLScan, plain_text, scan, xml_encoding
 from mtqa.stages.load.units import SourceFile, Unit, UnitDocument, unit_document
 
@@ -54,14 +55,7 @@ _NAMES = {"xliff": "XLIFF", "xliff-1.2": "XLIFF 1.2", "xliff-2": "XLIFF 2", "tmx
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, expected a file") from None
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror})") from None
+    data = read_file(path)
     if not data.strip():
         raise InputError(path, "file is empty")
     return data

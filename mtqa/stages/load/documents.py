@@ -13,17 +13,22 @@ from mtqa.core.exceptions import InputError
 from mtqa.core.records import Document, Manifest, Role
 
 
-def read_text(path: str | Path) -> str:
-    """Read a UTF-8 text file, refusing what is missing, empty, binary or not UTF-8."""
-    path = Path(path)
+def read_file(path: Path, expected: str = "a file") -> bytes:
+    """A file's bytes, refusing what is missing, a directory or unreadable (one line naming the file)."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
-        raise InputError(path, "is a directory, expected a text file") from None
+        raise InputError(path, f"is a directory, expected {expected}") from None
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror})") from None
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 text file, refusing what is missing, empty, binary or not UTF-8."""
+    path = Path(path)
+    raw = read_file(path, "a text file")
     if b"\x00" in raw:
         raise InputError(path, "binary file (contains NUL bytes), expected UTF-8 text")
     try:
