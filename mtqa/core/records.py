@@ -77,6 +77,14 @@ class Link:
     reference_doc: str
     confidence: float  # 0-1: how sure the aligner is that these sentences say the same thing
     similarity: float = math.nan  # cosine of the joined candidate and joined reference texts
+    # A partial link joins one candidate sentence and one reference sentence that share a clause:
+    # the (start, end) characters of each sentence that the link covers; None: the whole sentence(s).
+    candidate_part: tuple[int, int] | None = None
+    reference_part: tuple[int, int] | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.candidate_part is not None or self.reference_part is not None
 
 
 @dataclass(frozen=True)

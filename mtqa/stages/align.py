@@ -6,7 +6,14 @@ cosine of their sentence embeddings, adjusted by the evidence in :class:`AlignPa
 the set of non-overlapping block pairs with the largest total gain over a skip cost. The selection is
 an exact integer program over the whole similarity matrix: no monotonic order is assumed, so reordered
 content is found wherever it is. Links are 1:1, 1:n or n:1. A sentence left out of every link is an
-addition on the candidate side, an omission on the reference side. Secondary references are tried, in
+addition on the candidate side, an omission on the reference side.
+
+Comparable versions also carry one clause of a sentence in a sentence of their own ("After that, the
+parliament voted to withdraw the troops" for "The same day ... lawmakers voted to expel the ...
+troops"). With ``partial_links``, each sentence's clauses (:func:`clauses`) and their runs are blocks
+too: a *partial* link joins a run of clauses of one sentence to one sentence or to a run of clauses of
+it, and records which characters of each it covers. A candidate sentence is in one link at most; a
+reference sentence's clauses may be shared out among several partial links, one clause to each. Secondary references are tried, in
 order, only for the candidate sentences the primary one leaves unlinked.
 
 ``align_greedy``, the first aligner (each sentence to its single best match above a threshold), stays
@@ -55,6 +62,9 @@ class AlignParameters:
     merge_penalty: float = 0.02  # per sentence beyond the first on each side
     paragraph_penalty: float = 0.05  # per paragraph break inside a merged block
     many_to_many: bool = False  # allow links that merge sentences on both sides at once
+    partial_links: bool = True  # links between a clause of one sentence and (a clause of) another
+    partial_penalty: float = 0.1  # what a partial link pays beyond a whole one
+    clause_min_words: int = 4  # a clause has at least this many words (a shorter piece joins its neighbour)
     # confidence = logistic(slope * gain + bias), fitted to whether links were right on synthetic
     # development documents (0.78 at the skip cost, 0.98 at a gain of 0.5); on real comparable
     # documents, whose links are looser, read it as a ranking more than as a probability
@@ -66,28 +76,80 @@ class AlignParameters:
             raise InputError(None, f"the align threshold (skip cost) must be within [0, 1], got {self.skip_cost}")
         if self.max_merge < 1:
             raise InputError(None, f"max_merge must be at least 1, got {self.max_merge}")
+        if self.clause_min_words < 1:
+            raise InputError(None, f"clause_min_words must be at least 1, got {self.clause_min_words}")
 
 
-def _blocks(sentences: list[Sentence], max_merge: int) -> list[tuple[int, ...]]:
-    """Runs of 1..max_merge sentences that follow each other in the document (positions in the list)."""
+# Where a new clause may start: after a comma, semicolon, colon, dash or parenthesis, or at a word
+# that opens a clause (a conjunction, a relative pronoun, a reporting phrase).
+_CLAUSE_CUT = re.compile(
+    r"[,;:]\s+|\s+[–—]\s+|\s*[()]\s*|\s+(?=(?:and|but|while|after|before|which|who|whose|because|despite|although"
+    r"|though|saying|according to|as well as|when|whereas|since|until)\b)"
+)
+_WORDS = re.compile(r"\w+")
+
+
+def clauses(text: str, min_words: int = 4) -> list[tuple[int, int]]:
+    """A sentence's clauses as (start, end) characters, in order: the pieces between clause cuts,
+    each of ``min_words`` words or more (a shorter piece is joined to the one before it, or at the
+    start to the one after it)."""
+    pieces, start = [], 0
+    for match in _CLAUSE_CUT.finditer(text):
+        if match.start() > start:
+            pieces.append((start, match.start()))
+        start = max(start, match.end())
+    if start < len(text):
+        pieces.append((start, len(text)))
+
+    def short(piece: tuple[int, int]) -> bool:
+        return len(_WORDS.findall(text[piece[0]:piece[1]])) < min_words
+
+    merged: list[tuple[int, int]] = []
+    for piece in pieces:
+        if merged and (short(merged[-1]) or short(piece)):
+            merged[-1] = (merged[-1][0], piece[1])
+        else:
+            merged.append(piece)
+    return merged or [(0, len(text))]
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Consecutive sentences (positions in the side's list), or a run of clauses of one sentence:
+    ``part`` is then its (start, end) characters in that sentence."""
+
+    positions: tuple[int, ...]
+    part: tuple[int, int] | None = None
+    clauses: tuple[int, ...] = ()  # the clause numbers a clause run holds
+
+
+def _blocks(sentences: list[Sentence], max_merge: int, sentence_clauses: list[list[tuple[int, int]]]) -> list[_Block]:
+    """Runs of 1..max_merge sentences that follow each other in the document, then each sentence's
+    runs of clauses short of the whole sentence (none for a sentence of one clause)."""
     blocks = []
     for first in range(len(sentences)):
         run = [first]
-        blocks.append(tuple(run))
+        blocks.append(_Block(tuple(run)))
         for nxt in range(first + 1, min(first + max_merge, len(sentences))):
             if sentences[nxt].sent_id != sentences[nxt - 1].sent_id + 1:
                 break
             run.append(nxt)
-            blocks.append(tuple(run))
+            blocks.append(_Block(tuple(run)))
+    for position, spans in enumerate(sentence_clauses):
+        for low in range(len(spans)):
+            for high in range(low, len(spans)):
+                if (low, high) != (0, len(spans) - 1):
+                    blocks.append(_Block((position,), (spans[low][0], spans[high][1]), tuple(range(low, high + 1))))
     return blocks
 
 
 def _select(
-    scores: np.ndarray, candidate_blocks: list[tuple[int, ...]], reference_blocks: list[tuple[int, ...]],
+    scores: np.ndarray, candidate_usage: list[tuple[int, ...]], reference_usage: list[tuple[int, ...]],
     n_candidate: int, n_reference: int,
 ) -> list[tuple[int, int]]:
     """The non-overlapping (candidate block, reference block) pairs of largest total positive score:
-    a 0/1 integer program, each sentence in at most one chosen pair."""
+    a 0/1 integer program. ``*_usage`` name the units each block takes (sentences, or clauses), each
+    unit in at most one chosen pair; ``n_*`` count each side's units."""
     from scipy.optimize import (  # ~0.4 s to import: only when aligning
         Bounds,
         LinearConstraint,
@@ -100,9 +162,9 @@ def _select(
         return []
     usage = lil_matrix((n_candidate + n_reference, len(pairs)))
     for column, (a, b) in enumerate(pairs):
-        for i in candidate_blocks[a]:
+        for i in candidate_usage[a]:
             usage[i, column] = 1
-        for j in reference_blocks[b]:
+        for j in reference_usage[b]:
             usage[n_candidate + j, column] = 1
     result = milp(
         c=-scores[pairs[:, 0], pairs[:, 1]],
@@ -127,31 +189,63 @@ class _Side:
     """One side's blocks and what the gain needs to know about each."""
 
     sentences: list[Sentence]
-    blocks: list[tuple[int, ...]]
+    clauses: list[list[tuple[int, int]]]  # each sentence's clauses (one span when partial links are off)
+    blocks: list[_Block]
+
+    @classmethod
+    def of(cls, sentences: list[Sentence], parameters: AlignParameters) -> _Side:
+        spans = [
+            clauses(s.text, parameters.clause_min_words) if parameters.partial_links else [(0, len(s.text))]
+            for s in sentences
+        ]
+        return cls(sentences, spans, _blocks(sentences, parameters.max_merge, spans))
 
     @property
     def texts(self) -> list[str]:
-        return [" ".join(self.sentences[i].text for i in b) for b in self.blocks]
+        return [self.text(b) for b in self.blocks]
+
+    def text(self, block: _Block) -> str:
+        if block.part is not None:
+            return self.sentences[block.positions[0]].text[block.part[0]:block.part[1]]
+        return " ".join(self.sentences[i].text for i in block.positions)
 
     @property
     def log_length(self) -> np.ndarray:
-        return np.array([math.log(sum(len(self.sentences[i].text) for i in b)) for b in self.blocks])
+        return np.array([math.log(max(len(t), 1)) for t in self.texts])
 
     @property
     def extra(self) -> np.ndarray:
-        return np.array([len(b) - 1 for b in self.blocks])
+        return np.array([len(b.positions) - 1 for b in self.blocks])
 
     @property
     def breaks(self) -> np.ndarray:
-        return np.array([len({self.sentences[i].paragraph for i in b}) - 1 for b in self.blocks])
+        return np.array([len({self.sentences[i].paragraph for i in b.positions}) - 1 for b in self.blocks])
+
+    @property
+    def is_part(self) -> np.ndarray:
+        return np.array([b.part is not None for b in self.blocks])
 
     @property
     def stems(self) -> list[set[str]]:
         singles = [_stems(s.text) for s in self.sentences]
-        return [set().union(*(singles[i] for i in b)) for b in self.blocks]
+        return [_stems(self.text(b)) if b.part is not None else set().union(*(singles[i] for i in b.positions))
+                for b in self.blocks]
 
     def singles(self) -> list[int]:
-        return [n for n, b in enumerate(self.blocks) if len(b) == 1]
+        return [n for n, b in enumerate(self.blocks) if len(b.positions) == 1 and b.part is None]
+
+    def sentence_usage(self) -> list[tuple[int, ...]]:
+        return [b.positions for b in self.blocks]
+
+    def clause_usage(self) -> tuple[list[tuple[int, ...]], int]:
+        """The clauses each block takes, numbered over the whole side, and how many there are."""
+        first = np.cumsum([0] + [len(spans) for spans in self.clauses])
+        usage = [
+            tuple(int(first[b.positions[0]]) + c for c in b.clauses) if b.part is not None
+            else tuple(int(first[i]) + c for i in b.positions for c in range(len(self.clauses[i])))
+            for b in self.blocks
+        ]
+        return usage, int(first[-1])
 
 
 def _word_overlap(candidate: list[set[str]], reference: list[set[str]]) -> np.ndarray:
@@ -175,8 +269,8 @@ def _margin(similarity: np.ndarray, candidate: _Side, reference: _Side, k: int) 
     single = similarity[np.ix_(candidate.singles(), reference.singles())]
     top_c = np.sort(single, axis=1)[:, -min(k, single.shape[1]):].mean(axis=1)
     top_r = np.sort(single, axis=0)[-min(k, single.shape[0]):, :].mean(axis=0)
-    c = np.array([top_c[list(b)].mean() for b in candidate.blocks])
-    r = np.array([top_r[list(b)].mean() for b in reference.blocks])
+    c = np.array([top_c[list(b.positions)].mean() for b in candidate.blocks])
+    r = np.array([top_r[list(b.positions)].mean() for b in reference.blocks])
     return similarity - 0.5 * (c[:, None] + r[None, :])
 
 
@@ -192,6 +286,10 @@ def _gain(similarity: np.ndarray, candidate: _Side, reference: _Side, p: AlignPa
     )
     if not p.many_to_many:
         gain[(candidate.extra[:, None] > 0) & (reference.extra[None, :] > 0)] = -np.inf
+    partial = candidate.is_part[:, None] | reference.is_part[None, :]
+    gain -= p.partial_penalty * partial
+    # a partial link joins one sentence (or a part of it) to one sentence (or a part of it)
+    gain[partial & ((candidate.extra[:, None] > 0) | (reference.extra[None, :] > 0))] = -np.inf
     return gain
 
 
@@ -201,20 +299,25 @@ def _align_one(
 ) -> list[Link]:
     if not candidate_sentences or not reference_sentences:
         return []
-    candidate = _Side(candidate_sentences, _blocks(candidate_sentences, parameters.max_merge))
-    reference = _Side(reference_sentences, _blocks(reference_sentences, parameters.max_merge))
+    candidate = _Side.of(candidate_sentences, parameters)
+    reference = _Side.of(reference_sentences, parameters)
     similarity = encode(candidate.texts) @ encode(reference.texts).T
     gain = _gain(similarity, candidate, reference, parameters)
+    # A candidate sentence is in one link at most; a reference sentence's clauses may go to several.
+    reference_usage, n_clauses = reference.clause_usage()
     links = []
-    for a, b in _select(gain, candidate.blocks, reference.blocks, len(candidate_sentences), len(reference_sentences)):
+    chosen = _select(gain, candidate.sentence_usage(), reference_usage, len(candidate_sentences), n_clauses)
+    for a, b in chosen:
         confidence = 1.0 / (1.0 + math.exp(-(parameters.confidence_slope * gain[a, b] + parameters.confidence_bias)))
         links.append(
             Link(
-                tuple(candidate_sentences[i].sent_id for i in candidate.blocks[a]),
-                tuple(reference_sentences[j].sent_id for j in reference.blocks[b]),
+                tuple(candidate_sentences[i].sent_id for i in candidate.blocks[a].positions),
+                tuple(reference_sentences[j].sent_id for j in reference.blocks[b].positions),
                 reference_doc,
                 round(confidence, 6),
                 round(float(similarity[a, b]), 6),
+                candidate.blocks[a].part,
+                reference.blocks[b].part,
             )
         )
     return links
