@@ -62,7 +62,7 @@ class AlignParameters:
     merge_penalty: float = 0.02  # per sentence beyond the first on each side
     paragraph_penalty: float = 0.05  # per paragraph break inside a merged block
     many_to_many: bool = False  # allow links that merge sentences on both sides at once
-    partial_links: bool = True  # links between a clause of one sentence and (a clause of) another
+    partial_links: bool = False  # links between a clause of one sentence and (a clause of) another
     partial_penalty: float = 0.1  # what a partial link pays beyond a whole one
     clause_min_words: int = 4  # a clause has at least this many words (a shorter piece joins its neighbour)
     # confidence = logistic(slope * gain + bias), fitted to whether links were right on synthetic
@@ -84,7 +84,7 @@ class AlignParameters:
 # that opens a clause (a conjunction, a relative pronoun, a reporting phrase).
 _CLAUSE_CUT = re.compile(
     r"[,;:]\s+|\s+[–—]\s+|\s*[()]\s*|\s+(?=(?:and|but|while|after|before|which|who|whose|because|despite|although"
-    r"|though|saying|according to|as well as|when|whereas|since|until)\b)"
+    r"|though|saying|according to|as well as|when|whereas|since|until|that)\b)"
 )
 _WORDS = re.compile(r"\w+")
 
