@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.alignment import Counts  # noqa: E402
 from mtqa.backends.encoder import sentence_encoder  # noqa: E402
 from mtqa.core.records import Alignment, MarkedDocument  # noqa: E402
 from mtqa.stages.align import AlignParameters, align_comparable  # noqa: E402
@@ -43,32 +44,21 @@ LINKED = ("aligned", "partial")
 
 @dataclass
 class SeedScore:
-    true: int = 0
-    predicted: int = 0
-    gold: int = 0
-    status_right: int = 0
-    boilerplate_true: int = 0
-    boilerplate_predicted: int = 0
-    boilerplate_gold: int = 0
+    links: Counts = field(default_factory=Counts)
+    boilerplate: Counts = field(default_factory=Counts)
+    status_right: int = 0  # found links whose status is the gold's
     misses: list[str] = field(default_factory=list)
     false_links: list[str] = field(default_factory=list)
 
     @property
-    def precision(self) -> float:
-        return self.true / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.true / self.gold if self.gold else 1.0
-
-    @property
     def status_agreement(self) -> float:
-        return self.status_right / self.true if self.true else 1.0
+        return self.status_right / self.links.true if self.links.true else 1.0
 
     def __iadd__(self, other: SeedScore) -> SeedScore:
-        for name in ("true", "predicted", "gold", "status_right", "boilerplate_true", "boilerplate_predicted",
-                     "boilerplate_gold"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for counts, more in ((self.links, other.links), (self.boilerplate, other.boilerplate)):
+            counts.true, counts.predicted, counts.gold = (
+                counts.true + more.true, counts.predicted + more.predicted, counts.gold + more.gold)
+        self.status_right += other.status_right
         self.misses += other.misses
         self.false_links += other.false_links
         return self
@@ -113,27 +103,23 @@ def score_seed(candidate: MarkedDocument, reference: MarkedDocument, alignment: 
     statuses = alignment_statuses(alignment)
     predicted = {(c, r) for link in alignment.links for c in link.candidate_ids for r in link.reference_ids
                  if c not in ignored}
-    score = SeedScore(gold=len(required), predicted=len(predicted - optional))
+    score = SeedScore()
+    # an optional link is neither right nor wrong: it counts on no side
+    score.links.add(predicted - optional, set(required))
+    score.boilerplate.add(set(candidate.non_content), boilerplate)
     text = {s.sent_id: s.text for s in candidate.sentences}
     reference_text = {s.sent_id: s.text for s in reference.sentences}
-    for pair in sorted(predicted):
-        if pair in required:
-            score.true += 1
-            score.status_right += statuses[pair] == required[pair]
-        elif pair not in optional:
-            score.false_links.append(f"{text[pair[0]][:50]!r} -> {reference_text[pair[1]][:50]!r}")
+    score.status_right = sum(statuses[pair] == status for pair, status in required.items() if pair in predicted)
+    score.false_links = [f"{text[c][:50]!r} -> {reference_text[r][:50]!r}"
+                         for c, r in sorted(predicted - optional - set(required))]
     score.misses = [f"{text[c][:50]!r} -> {reference_text[r][:50]!r}" for c, r in required if (c, r) not in predicted]
-    marks = set(candidate.non_content)
-    score.boilerplate_true = len(marks & boilerplate)
-    score.boilerplate_predicted = len(marks)
-    score.boilerplate_gold = len(boilerplate)
     return score
 
 
 def alignment_statuses(alignment: Alignment) -> dict[tuple[int, int], str]:
     """Each linked pair's status: ``partial`` where its link is partial, else ``aligned``."""
     return {
-        (c, r): "partial" if getattr(link, "partial", False) else "aligned"
+        (c, r): "partial" if link.partial else "aligned"
         for link in alignment.links for c in link.candidate_ids for r in link.reference_ids
     }
 
@@ -161,10 +147,9 @@ def table(systems: dict[str, dict[str, SeedScore]]) -> str:
                     s += one
             else:
                 s = scores[seed]
-            bp = s.boilerplate_true / s.boilerplate_predicted if s.boilerplate_predicted else 1.0
-            br = s.boilerplate_true / s.boilerplate_gold if s.boilerplate_gold else 1.0
-            lines.append(f"| {seed} | {name} | {s.gold} | {s.predicted} | {s.precision:.3f} | {s.recall:.3f} "
-                         f"| {s.status_agreement:.3f} | {bp:.2f} / {br:.2f} |")
+            lines.append(f"| {seed} | {name} | {s.links.gold} | {s.links.predicted} | {s.links.precision:.3f} "
+                         f"| {s.links.recall:.3f} | {s.status_agreement:.3f} "
+                         f"| {s.boilerplate.precision:.2f} / {s.boilerplate.recall:.2f} |")
     return "\n".join(lines)
 
 

@@ -13,8 +13,10 @@ parliament voted to withdraw the troops" for "The same day ... lawmakers voted t
 troops"). With ``partial_links``, each sentence's clauses (:func:`clauses`) and their runs are blocks
 too: a *partial* link joins a run of clauses of one sentence to one sentence or to a run of clauses of
 it, and records which characters of each it covers. A candidate sentence is in one link at most; a
-reference sentence's clauses may be shared out among several partial links, one clause to each. Secondary references are tried, in
-order, only for the candidate sentences the primary one leaves unlinked.
+reference sentence's clauses may be shared out among several partial links, one clause to each.
+
+Secondary references are tried, in order, only for the candidate sentences the primary one leaves
+unlinked.
 
 ``align_greedy``, the first aligner (each sentence to its single best match above a threshold), stays
 as the baseline the benchmark measures against.
