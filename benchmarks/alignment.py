@@ -111,9 +111,10 @@ def run_system(name: str, prepared: list[Prepared], encoder: SentenceEncoder) ->
     baseline = name == "greedy baseline"
     started = time.perf_counter()
     for item in prepared:
-        marks = {
+        marks = {  # a candidate is marked beside its reference, as the pipeline does
             side: mark_non_content(
-                document, item.sentences[side], BASELINE_DETECTORS if baseline else None, encoder.encode, NonContentConfig()
+                document, item.sentences[side], BASELINE_DETECTORS if baseline else None, encoder.encode, NonContentConfig(),
+                others=(item.documents["reference"].text,) if side == "candidate" else (),
             )
             for side, document in item.documents.items()
         }

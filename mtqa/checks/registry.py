@@ -40,6 +40,9 @@ class Check:
     needs_parallel: bool = False
 
     def run(self, segment: Segment) -> list[Evidence]:
+        """The check's findings as evidence. A check that reads a whole sentence (its first word, its
+        brackets) may find something outside a segment that holds only part of it: that is left to
+        the segment of that part."""
         if self.needs_reference and segment.alignment is None:
             return []
         if self.needs_parallel and not segment.context.parallel:
@@ -50,6 +53,7 @@ class Check:
                 suggestion=f.suggestion, repair=f.suggestion, severity=self.severity, minimum=self.minimum,
             )
             for f in self.function(segment)
+            if 0 <= f.start and f.end <= len(segment.text)
         ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from mtqa.backends.encoder import sentence_encoder
 from mtqa.checks import enabled_checks
@@ -76,12 +76,14 @@ def _as_documents(
     return [d for item in items for d in one(item)]
 
 
-def _mark(document: Document, options: AssessOptions) -> MarkedDocument:
+def _mark(document: Document, options: AssessOptions, others: Sequence[str] = ()) -> MarkedDocument:
+    """Segment and mark one document; ``others``: the texts of the documents it is read beside (a
+    candidate's references), whose words a headline of another story lacks."""
     if options.parallel:
         return MarkedDocument(document, segment_lines(document), {})
     sentences = segment(document)
     encoder = sentence_encoder(options.models.embedding_model, options.models.batch_size)
-    marks = mark_non_content(document, sentences, encode=encoder.encode, config=options.non_content)
+    marks = mark_non_content(document, sentences, encode=encoder.encode, config=options.non_content, others=others)
     return MarkedDocument(document, sentences, marks)
 
 
@@ -158,7 +160,8 @@ def assess(
             check_line_aligned(references[0], candidate)
 
     marked_refs = [_mark(d, options) for d in references]
-    marked_cands = [_mark(d, options) for d in candidate_docs]
+    reference_texts = [d.text for d in references]
+    marked_cands = [_mark(d, options, reference_texts) for d in candidate_docs]
 
     alignments = {
         m.document.doc_id: _align(m, marked_refs, options)

@@ -77,7 +77,7 @@ SENTENCE_SCORES = (
     Score("ter", "TER", 1, ""),
     Score("align_score", "alignment", 3, ""),
 )
-STATUS_LABELS = {"aligned": "aligned", "unaligned": "addition", "omitted": "omission"}
+STATUS_LABELS = {"aligned": "aligned", "partial": "partial", "unaligned": "addition", "omitted": "omission"}
 
 
 def number(value: Any, digits: int = 1) -> str:
@@ -204,6 +204,18 @@ def _linked(ref_ids: Any, reference_doc: str, primary: str) -> list[int]:
     return linked
 
 
+def _coverage_note(record: dict) -> str:
+    """What a partial link covers, for its row: the share of each side's words (empty for other rows)."""
+    if record.get("status") != "partial":
+        return ""
+    shares = [
+        f"{round(100 * float(record[column]))} % of {side}"
+        for column, side in (("coverage", "this sentence"), ("ref_coverage", "the reference sentence"))
+        if present(record.get(column))
+    ]
+    return ("partial link: covers " + " and ".join(shares)) if shares else "partial link"
+
+
 def _score_cell(value: Any, scale: float, digits: int) -> dict:
     if not present(value):
         return {"text": "–", "value": "", "width": 0}
@@ -232,6 +244,7 @@ def _sentence_rows(result: Assessment, doc_id: str, prefix: str) -> list[dict]:
             "sent_id": int(row["sent_id"]),
             "reference": row["text"],
             "ref_label": f"reference #{row['sent_id']}",
+            "coverage": "",
             "score": _score_cell(None, score.scale, digits),
             "details": [],
             "errors": [],
@@ -252,6 +265,7 @@ def _sentence_rows(result: Assessment, doc_id: str, prefix: str) -> list[dict]:
                 "text": highlight(record["text"], mine),
                 "reference": _text(record["ref_text"]),
                 "ref_label": _ref_label(record["ref_ids"]),
+                "coverage": _coverage_note(record),
                 "score": _score_cell(record.get(score.column), score.scale, digits),
                 "details": [
                     (s.label, number(record[s.column], s.digits))
@@ -309,6 +323,7 @@ def _summary(result: Assessment) -> dict:
                 ],
                 "content": _count(record.get("n_content")),
                 "aligned": _count(record.get("n_aligned")),
+                "partial": _count(record.get("n_partial")),
                 "additions": _count(record.get("n_unaligned")),
                 "omissions": omissions,
                 "non_content": _count(record.get("n_boilerplate")),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from mtqa.pipeline.result import Assessment
 from mtqa.stages.aggregate.statistics import UNIT_METRICS
 
-_COLUMNS = ["doc_id", "role", "n_content", "n_aligned", "n_unaligned", "n_boilerplate", "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score"]
-_NEED_REFERENCE = {"n_aligned", "n_unaligned", *UNIT_METRICS}  # left out without a reference
+_COLUMNS = ["doc_id", "role", "n_content", "n_aligned", "n_partial", "n_unaligned", "n_boilerplate", "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score"]
+_NEED_REFERENCE = {"n_aligned", "n_partial", "n_unaligned", *UNIT_METRICS}  # left out without a reference
 
 
 def summary(result: Assessment) -> str:

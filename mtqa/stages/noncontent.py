@@ -13,7 +13,10 @@ evidence and returns ``{sent_id: reason}``:
   image placeholders, unfilled templates such as "%s"); configurable;
 - repetition: a sentence printed again (the first occurrence stays content);
 - similarity to the rest of the document: which lines after a related-story heading are teasers
-  about something else, and where the story resumes.
+  about something else, and where the story resumes;
+- vocabulary shared with the rest of the document and with the other documents (the references, for
+  a candidate): a short headline-shaped line whose words appear nowhere else is the headline of
+  another story.
 
 Detectors run in registry order; the first reason found for a sentence wins. Which detectors run and
 their thresholds are configurable (:class:`NonContentConfig`). Detectors that compare a sentence with
@@ -25,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -72,6 +75,7 @@ class NonContentConfig:
     heading_max_words: int = 6  # a related-story heading is a short stand-alone line
     caps_min_letters: int = 4  # fewer capitals than this ("US", "IS") is an acronym, not a banner
     off_topic: float = 0.25  # cosine to the document's core below this: about something else
+    story_max_words: int = 15  # a headline of another story is a stand-alone line this short
     teaser_prefixes: tuple[str, ...] = TEASER_PREFIXES
     related_headings: tuple[str, ...] = RELATED_HEADINGS
     widget_cues: tuple[str, ...] = WIDGET_CUES
@@ -80,6 +84,18 @@ class NonContentConfig:
 
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+")
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+# A headline's colon: a few words, a colon, then the headline proper ("Battle for Tikrit: U.S. joins ...").
+_HEADLINE_COLON = re.compile(r"^\W*(?:\S+\s+){0,4}\S*[^\W\d_]:\s+\S")
+# Words too common to tell one story from another (headline small words included).
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be been before being below between both but by
+can could did do does doing down during each even ever every few for from further had has have having he her here
+hers him his how if in into is it its just like made make many may me might more most much must my new no nor not
+now of off on once one only or other our out over own said same says she should since so some such than that the
+their them then there these they this those through to too under until up upon very was way we were what when where
+which while who whom why will with without would yet you your
+""".split())
 
 
 def _words(text: str) -> list[str]:
@@ -95,11 +111,17 @@ class Page:
     close each sentence is to what the document is about."""
 
     def __init__(self, document: Document, sentences: list[Sentence], config: NonContentConfig,
-                 encode: Encoder | None):
+                 encode: Encoder | None, others: Sequence[str] = ()):
         self.document = document
         self.sentences = sentences
         self.config = config
         self.encode = encode
+        self.others = tuple(others)  # the texts of the other documents (a candidate's references)
+
+    @cached_property
+    def other_stems(self) -> frozenset[str]:
+        """The word stems (:func:`_stem`) of the other documents."""
+        return frozenset(_stem(w) for text in self.others for w in _LETTERS.findall(text))
 
     @cached_property
     def lines(self) -> list[list[Sentence]]:
@@ -122,6 +144,11 @@ class Page:
         """A short stand-alone line without sentence punctuation."""
         return self.standalone(sentence) and len(_words(sentence.text)) <= self.config.heading_max_words \
             and not _TERMINAL.search(sentence.text)
+
+    def is_story_headline(self, sentence: Sentence) -> bool:
+        """A stand-alone line short enough for a headline, without sentence punctuation, shaped like one."""
+        return self.standalone(sentence) and len(_words(sentence.text)) <= self.config.story_max_words \
+            and not _TERMINAL.search(sentence.text) and _headline_shaped(sentence.text)
 
     @cached_property
     def vectors(self) -> dict[int, np.ndarray] | None:
@@ -146,6 +173,24 @@ class Page:
     def topicality(self, sentence: Sentence) -> float:
         """Cosine between the sentence and the document's core (requires :attr:`core`)."""
         return float(self.vectors[sentence.sent_id] @ self.core)
+
+
+def _stem(word: str) -> str:
+    """A crude stem that lets inflections meet: the first five letters, lower-cased."""
+    return word.lower()[:5]
+
+
+def _content_words(text: str) -> list[str]:
+    """Words that carry a story: capitalised ones and words of five letters or more, stopwords aside."""
+    return [w for w in _LETTERS.findall(text) if (w[0].isupper() or len(w) >= 5) and w.lower() not in STOPWORDS]
+
+
+def _headline_shaped(text: str) -> bool:
+    """Title case (three or more words of four letters or more, every one capitalised, small words
+    aside) or a headline's colon ("Battle for Tikrit: ...")."""
+    long_words = [w for w in _LETTERS.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS]
+    title_case = len(long_words) >= 3 and all(w[0].isupper() for w in long_words)
+    return title_case or bool(_HEADLINE_COLON.search(text))
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -311,22 +356,48 @@ def related_block(page: Page) -> dict[int, str]:
     return marks
 
 
+@detector("other-story")
+def other_story(page: Page) -> dict[int, str]:
+    """The headline of another story (a teaser, a link to another article): a short stand-alone line
+    without sentence punctuation, in title case or with a headline's colon, with a distinctive word
+    (capitalised, or of five letters or more) that appears nowhere else in the document nor in the
+    other documents (a candidate's references), and fewer than half of its content words that do.
+    Words meet by their first five letters ("fighting" and "fight")."""
+    marks = {}
+    for s in page.sentences:
+        if not page.is_story_headline(s):
+            continue
+        words = _content_words(s.text)
+        key = _normalised(s.text)
+        elsewhere = {
+            _stem(w) for other in page.sentences if _normalised(other.text) != key for w in _LETTERS.findall(other.text)
+        } | page.other_stems
+        stems = {_stem(w) for w in words}
+        absent = list(dict.fromkeys(w.lower() for w in words if _stem(w) not in elsewhere))
+        if absent and 2 * len(stems & elsewhere) < len(stems):
+            shown = ", ".join(repr(w) for w in absent[:3])
+            marks[s.sent_id] = f"headline of another story (its words {shown} appear nowhere else)"
+    return marks
+
+
 def mark_non_content(
     document: Document,
     sentences: list[Sentence],
     enabled: list[str] | None = None,
     encode: Encoder | None = None,
     config: NonContentConfig = NonContentConfig(),
+    others: Sequence[str] = (),
 ) -> dict[int, str]:
     """``{sent_id: reason}`` for the sentences that are not content. ``enabled`` names the detectors
     to run (default: ``config.detectors``, else all of :data:`DETECTORS`); ``encode`` gives the similarity-based ones their
-    sentence embeddings."""
+    sentence embeddings; ``others`` are the texts of the other documents (the references, when marking
+    a candidate), whose words a headline of another story lacks."""
     enabled = config.detectors if enabled is None else enabled
     unknown = set(enabled or ()) - set(DETECTORS)
     if unknown:
 
         raise InputError(None, f"unknown non-content detector(s): {', '.join(sorted(unknown))}")
-    page = Page(document, sentences, config, encode)
+    page = Page(document, sentences, config, encode, others)
     marks: dict[int, str] = {}
     for name, function in DETECTORS.items():
         if enabled is not None and name not in enabled:

@@ -39,7 +39,7 @@ def test_the_gold_file_covers_every_sentence_of_the_french_candidate(seeds_resul
 @pytest.mark.parametrize("row", GOLD, ids=lambda row: row["candidate_contains"][:40])
 def test_gold_alignment_row_is_satisfied(seeds_result, row):
     sentence = sentence_containing(seeds_result.sentences, FRENCH.stem, row["candidate_contains"])
-    linked = [int(i) for i in sentence.ref_ids.split(";")] if sentence.status == "aligned" else []
+    linked = [int(i) for i in sentence.ref_ids.split(";")] if sentence.status in ("aligned", "partial") else []
     if row["link"] == "aligned":
         assert sentence.status == "aligned"
         assert _reference_id(seeds_result, row["reference_contains"]) in linked
@@ -48,7 +48,7 @@ def test_gold_alignment_row_is_satisfied(seeds_result, row):
         # partial: it may only share the reference sentence its gold-aligned neighbour links to
         neighbours = {r["reference_contains"] for r in GOLD[max(GOLD.index(row) - 1, 0):GOLD.index(row) + 2] if r["link"] == "aligned"}
         allowed = {_reference_id(seeds_result, fragment) for fragment in neighbours}
-        assert sentence.status in ("unaligned", "aligned")
+        assert sentence.status in ("unaligned", "aligned", "partial")
         assert set(linked) <= allowed
     else:
         assert sentence.status == row["link"]
@@ -66,10 +66,10 @@ def test_reordered_content_is_found(seeds_result):
 
 def test_omissions_and_additions(seeds_result):
     reference = seeds_result.reference[seeds_result.reference.candidate == FRENCH.stem].set_index("sent_id")
-    covered = set(reference.index[reference.status == "covered"])
+    covered = set(reference.index[reference.status.isin(["covered", "partial"])])
     french = seeds_result.sentences[seeds_result.sentences.doc_id == FRENCH.stem]
     linked = {int(i) for ids in french.ref_ids.dropna() for i in ids.split(";")}
-    assert covered == linked  # covered means some candidate sentence links to it, nothing else
+    assert covered == linked  # covered (or partial) means some candidate sentence links to it, nothing else
     omitted = reference.text[reference.status == "omitted"].tolist()
     assert "“They won’t say so publicly." in omitted  # the French version has no Pompeo quote
     assert any(t.startswith("It was not immediately clear if anyone in the Iraqi government") for t in omitted)
@@ -118,7 +118,7 @@ def test_secondary_reference_links_what_the_primary_lacks(seeds_result):
         assert primary_only.loc[key, "status"] == "unaligned"  # only what the primary left unlinked
     rows = result.reference[(result.reference.doc_id == secondary) & (result.reference.candidate == FRENCH.stem)]
     assert rows.set_index("text").loc[request.ref_text, "status"] == "covered"
-    assert set(rows.status) == {"covered", "omitted", "boilerplate"}
+    assert {"covered", "omitted", "boilerplate"} <= set(rows.status) <= {"covered", "partial", "omitted", "boilerplate"}
 
 
 @pytest.fixture(scope="module")

@@ -40,9 +40,12 @@ def test_aligned_sentences_carry_scores_and_others_do_not(seeds_result):
     assert len(aligned) >= 18  # comparable versions: much of 003 and 004 has no counterpart in the reference
     assert aligned[["chrf", "bleu", "ter", "semantic", "align_score"]].notna().all().all()
     assert ((aligned.chrf >= 0) & (aligned.chrf <= 100)).all()
-    other = table[table.status != "aligned"]
-    assert other[["chrf", "bleu", "ter", "semantic", "ref_ids"]].isna().all().all()
-    assert set(table.status) <= {"aligned", "unaligned", "boilerplate"}
+    linked = table[table.status.isin(["aligned", "partial"])]
+    assert linked[["chrf", "bleu", "ter", "semantic", "align_score", "coverage", "ref_coverage"]].notna().all().all()
+    other = table[~table.status.isin(["aligned", "partial"])]
+    assert other[["chrf", "bleu", "ter", "semantic", "ref_ids", "coverage", "ref_coverage"]].isna().all().all()
+    assert set(table.status) <= {"aligned", "partial", "unaligned", "boilerplate"}
+    assert (aligned.coverage == 1).all() and (aligned.ref_coverage == 1).all()
 
 
 def test_the_pentagon_refusal_is_scored_against_its_reference_sentence(seeds_result):
@@ -68,7 +71,7 @@ def test_document_scores_are_corpus_scores_over_aligned_units(seeds_result):
     metric = ChrF()
     expected = metric.corpus_score(metric.statistics([u.hypothesis for u in units], [u.reference for u in units]))
     assert french.chrf == pytest.approx(expected, abs=1e-4)
-    assert french.n_aligned == len(units)
+    assert french.n_aligned + french.n_partial == len(units)
 
 
 def test_results_do_not_depend_on_the_batch_size(seeds_result):

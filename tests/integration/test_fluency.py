@@ -335,7 +335,7 @@ def test_every_content_sentence_has_a_fluency_and_boilerplate_has_none(seeds_res
     table = seeds_result.sentences
     content = table[table.status != "boilerplate"]
     assert content.fluency.between(0, 100).all()
-    assert set(content.status) == {"aligned", "unaligned"}
+    assert {"aligned", "unaligned"} <= set(content.status) <= {"aligned", "partial", "unaligned"}
     assert table[table.status == "boilerplate"].fluency.isna().all()
 
 

@@ -62,6 +62,7 @@ FURNITURE = {
     RUSSIAN: {
         ("US and Iraqi military resumed fighting IS in Iraq", 4): "repeats sentence 0",
         "Similar articles": "related-story heading",
+        "Battle for Tikrit: U.S. joins forces": "headline of another story",
     },
 }
 
@@ -130,7 +131,8 @@ def test_detectors_can_be_chosen_and_tuned():
     russian = load_document(RUSSIAN, "candidate")
     russian_sentences = segment(russian)
     tikrit = next(s.sent_id for s in russian_sentences if s.text.startswith("Battle for Tikrit"))
-    assert tikrit not in mark_non_content(russian, russian_sentences)
+    assert "headline of another story" in mark_non_content(russian, russian_sentences)[tikrit]
+    assert tikrit not in mark_non_content(russian, russian_sentences, [name for name in DETECTORS if name != "other-story"])
     site_cue = NonContentConfig(widget_cues=WIDGET_CUES + (r"^battle for \w+:",))
     assert "battle for" in mark_non_content(russian, russian_sentences, config=site_cue)[tikrit].lower()
 

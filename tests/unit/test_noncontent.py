@@ -151,3 +151,84 @@ def test_the_encoder_is_called_once_for_all_sentences_of_the_page():
     sentences = segment(document)
     mark_non_content(document, sentences, encode=encoder)
     assert encoder.calls == [[s.text for s in sentences]]
+
+
+# --- headlines of other stories -------------------------------------------------------------------
+
+STORY_PAGE = f"""Finance Minister Resigns Over Budget Dispute
+{STORY}
+Battle for Tikrit: U.S. joins forces with Iraqi army to fight ISIS
+Parliament rejected the national budget twice, and the finance minister said he would resign.
+"""
+
+
+def test_a_headline_of_another_story_is_marked_with_the_words_nowhere_else():
+    assert marks(STORY_PAGE) == {
+        "Battle for Tikrit: U.S. joins forces with Iraqi army to fight ISIS":
+            "headline of another story (its words 'battle', 'tikrit', 'joins' appear nowhere else)",
+    }
+
+
+def test_the_story_s_own_headline_in_title_case_stays_content():
+    found = marks(STORY_PAGE, enabled=["other-story"])
+    assert "Finance Minister Resigns Over Budget Dispute" not in found
+
+
+def test_a_title_case_teaser_is_marked_and_needs_no_encoder():
+    encoder = FakeEncoder()
+    found = marks(f"{STORY}\nCelebrity Chef Opens Vegan Restaurant Downtown\n", enabled=["other-story"], encode=encoder)
+    assert found == {
+        "Celebrity Chef Opens Vegan Restaurant Downtown":
+            "headline of another story (its words 'celebrity', 'chef', 'opens' appear nowhere else)",
+    }
+    assert encoder.calls == []
+
+
+def test_a_headline_whose_words_the_other_documents_hold_is_content():
+    line = "Battle for Tikrit: U.S. joins forces with Iraqi army to fight ISIS"
+    reference = "The battle for Tikrit began when the U.S. joined Iraqi forces against ISIS."
+    assert marks(f"{STORY}\n{line}\n", enabled=["other-story"], others=[reference]) == {}
+    assert set(marks(f"{STORY}\n{line}\n", enabled=["other-story"])) == {line}
+
+
+def test_half_of_its_content_words_elsewhere_keep_a_headline_content():
+    # one word ('killiing', a typo) appears nowhere else, but most of the line's words do
+    text = f"{STORY}\nFinance Minister Resigns After Budget Killiing\n"
+    assert marks(text, enabled=["other-story"]) == {}
+
+
+@pytest.mark.parametrize("line", [
+    "Football club wins the cup final after a penalty shootout",  # neither title case nor a headline colon
+    "Celebrity Chef Opens Vegan Restaurant Downtown.",  # sentence punctuation
+    "Celebrity Chef Opens Vegan Restaurant Downtown and Also Makes Seventeen Brand New Desserts For Everyone There",
+])
+def test_lines_not_shaped_like_a_headline_are_left_alone(line):
+    assert marks(f"{STORY}\n{line}\n", enabled=["other-story"]) == {}
+
+
+def test_a_headline_inside_a_paragraph_is_not_a_stand_alone_line():
+    assert marks(f"{STORY} Celebrity Chef Opens Vegan Restaurant Downtown\n", enabled=["other-story"]) == {}
+
+
+def test_teasers_under_a_related_heading_keep_the_related_block_reason():
+    page = PAGE.replace("Celebrity chef opens a vegan restaurant downtown", "Celebrity Chef Opens Vegan Restaurant Downtown")
+    found = marks(page, encode=FakeEncoder())
+    assert list(DETECTORS).index("related-block") < list(DETECTORS).index("other-story")
+    assert found["Celebrity Chef Opens Vegan Restaurant Downtown"].startswith("related-story teaser under")
+    assert marks(page)["Celebrity Chef Opens Vegan Restaurant Downtown"].startswith("headline of another story")
+
+
+def test_the_pipeline_marks_a_candidate_beside_its_references(monkeypatch):
+    from types import SimpleNamespace
+
+    from mtqa.pipeline import run
+    from mtqa.pipeline.options import AssessOptions
+
+    monkeypatch.setattr(run, "sentence_encoder", lambda *args: SimpleNamespace(encode=FakeEncoder()))
+    line = "Battle for Tikrit: U.S. joins forces with Iraqi army to fight ISIS"
+    candidate = Document("cand", "candidate", f"{STORY}\n{line}\n")
+    reference = "The battle for Tikrit began when the U.S. joined Iraqi forces against ISIS."
+    options = AssessOptions.build(None)
+    alone = run._mark(candidate, options)
+    assert [alone.by_id[i].text for i in alone.non_content] == [line]
+    assert run._mark(candidate, options, [reference]).non_content == {}

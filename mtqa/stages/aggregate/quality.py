@@ -7,9 +7,10 @@ Each variant is a logistic model on standardised, clipped features with non-nega
 
 so improving any feature in its good direction never lowers the score. Variants are tried in the
 file's order and a sentence gets the first whose features it all has: the reference variant (fidelity,
-fluency, errors) for sentences with a reference counterpart, the same without fluency when no language
-model ran, the reference-free one otherwise. A feature is a sentence-table column or one of the few
-``DERIVED`` from them (the reference counterpart's length).
+fluency, errors) for sentences with a reference counterpart (aligned or partial: a partial link's
+scores are its covered parts'), the same without fluency when no language model ran, the
+reference-free one otherwise. A feature is a sentence-table column or one of the few ``DERIVED`` from
+them (the reference counterpart's length).
 Boilerplate gets no quality. How the weights were fitted is recorded in the file itself
 (``benchmarks/fit_quality.py`` writes it).
 """
@@ -29,7 +30,7 @@ import pandas as pd
 from mtqa.core.exceptions import InputError
 from mtqa.core.values import SCORE_DECIMALS, word_count
 
-SCORED_STATUSES = ("aligned", "unaligned")
+SCORED_STATUSES = ("aligned", "partial", "unaligned")  # content sentences: every one but boilerplate
 PACKAGED_WEIGHTS = "data/quality_weights.json"  # inside the mtqa package, written by benchmarks/fit_quality.py
 
 

@@ -3,10 +3,10 @@ their 95 % bootstrap intervals (``{score}_ci_low``, ``{score}_ci_high``) and the
 :mod:`mtqa.analyses.compare` all read them (sacrebleu's principle: sufficient statistics first, every
 figure derived from them).
 
-Each statistic has one row per segment its score is computed from: aligned units for
-chrF/BLEU/TER/semantic (the metrics' own sufficient statistics), the document's sentences for fluency
-and quality, content sentences for the MQM score (minus penalty points per 100 words). A reference's
-only score of its own is fluency.
+Each statistic has one row per segment its score is computed from: linked units (aligned, or partial:
+their covered parts) for chrF/BLEU/TER/semantic (the metrics' own sufficient statistics), the
+document's sentences for fluency and quality, content sentences for the MQM score (minus penalty
+points per 100 words). A reference's only score of its own is fluency.
 """
 
 from __future__ import annotations

@@ -14,21 +14,21 @@ from mtqa.core.taxonomy import PENALTY, SEVERITIES, mqm_score
 from mtqa.core.values import SCORE_DECIMALS, word_count
 from mtqa.metrics.resampling import ScoreStats
 from mtqa.stages.aggregate.statistics import UNIT_METRICS
-from mtqa.stages.score.reference import UnitScores
+from mtqa.stages.score.reference import UnitScores, coverage
 
 SENTENCE_COLUMNS = [
     "doc_id", "sent_id", "start", "end", "text", "status", "ref_ids", "ref_text", "align_score",
-    "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_penalty", "n_errors",
+    "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_penalty", "n_errors", "coverage", "ref_coverage",
 ]
 ERROR_COLUMNS = [
     "doc_id", "sent_id", "start", "end", "doc_start", "doc_end", "text", "category", "severity",
     "detector", "explanation", "suggestion",
 ]
-REFERENCE_COLUMNS = ["doc_id", "candidate", "sent_id", "start", "end", "text", "status", "fluency"]
+REFERENCE_COLUMNS = ["doc_id", "candidate", "sent_id", "start", "end", "text", "status", "fluency", "coverage"]
 DOCUMENT_COLUMNS = [
     "doc_id", "role", "origin", "system", "n_sentences", "n_content", "n_aligned", "n_unaligned",
     "n_boilerplate", "n_words", "n_errors", "n_minor", "n_major", "n_critical",
-    "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score",
+    "chrf", "bleu", "ter", "semantic", "fluency", "quality", "mqm_score", "n_partial",
 ]
 # Metrics beyond the contract's: their sentence columns follow the contract columns, when they ran.
 EXTRA_UNIT_METRICS = ("unexplained_bits", "explained_bits", "learned")
@@ -49,7 +49,10 @@ def sentence_table(
 ) -> pd.DataFrame:
     """One row per candidate sentence. With ``errors`` (stage 6 ran), every content sentence gets its
     error count and MQM penalty (minor 1, major 5, critical 25); boilerplate stays empty. ``fluency``
-    maps (doc_id, sent_id) of non-boilerplate sentences to their 0-100 fluency."""
+    maps (doc_id, sent_id) of non-boilerplate sentences to their 0-100 fluency. A linked sentence is
+    ``aligned`` (a whole link) or ``partial`` (a partial link: ``ref_text`` and the scores are those of
+    the covered parts) with the share of its words (``coverage``) and of the reference sentence(s)'
+    words (``ref_coverage``) that its link covers."""
     fluency = fluency or {}
     unit_of = {(u.doc_id, i): row for row, u in enumerate(scores.units) for i in u.candidate_ids}
     values = {name: scores.scores(name) for name in scores.metrics}
@@ -67,10 +70,12 @@ def sentence_table(
             else:
                 u = scores.units[unit]
                 row.update(
-                    status="aligned",
+                    status="partial" if u.partial else "aligned",
                     ref_ids=_ref_ids(u.reference_doc, u.reference_ids, primary),
                     ref_text=u.reference,
                     align_score=u.align_score,
+                    coverage=u.coverage,
+                    ref_coverage=u.ref_coverage,
                     **{name: values[name][unit] for name in values},
                 )
             rows.append(row)
@@ -85,31 +90,38 @@ def sentence_table(
             grouped.penalty.sum().reindex(keys, fill_value=0).to_numpy()[content.to_numpy()]
         )
     table["n_errors"] = table["n_errors"].astype("Int64")
-    return _round_scores(table, ("align_score", *UNIT_METRICS, *extra, "fluency", "quality", "mqm_penalty"))
+    return _round_scores(
+        table, ("align_score", *UNIT_METRICS, *extra, "fluency", "quality", "mqm_penalty", "coverage", "ref_coverage")
+    )
 
 
 def reference_table(
     references: list[MarkedDocument], candidates: list[MarkedDocument], alignments: dict[str, Alignment],
     fluency: dict[tuple[str, int], float] | None = None,
 ) -> pd.DataFrame:
-    """One row per reference sentence and candidate: covered, omitted or boilerplate, and the
-    sentence's own fluency (content sentences), so a flawed reference sentence can be seen."""
+    """One row per reference sentence and candidate: covered (whole, by some link), partial (only
+    parts of it, by partial links), omitted or boilerplate; the share of its words the candidate's
+    links cover (``coverage``); and the sentence's own fluency (content sentences), so a flawed
+    reference sentence can be seen."""
     fluency = fluency or {}
     rows = []
     for reference in references:
         ref_id = reference.document.doc_id
         for candidate in candidates:
-            covered = {
-                i
-                for link in alignments[candidate.document.doc_id].links
-                if link.reference_doc == ref_id
-                for i in link.reference_ids
-            }
+            parts: dict[int, list[tuple[int, int] | None]] = {}  # sent_id -> the parts links cover (None: all)
+            for link in alignments[candidate.document.doc_id].links:
+                if link.reference_doc == ref_id:
+                    for i in link.reference_ids:
+                        parts.setdefault(i, []).append(link.reference_part)
             for s in reference.sentences:
+                share = None
                 if s.sent_id in reference.non_content:
                     status = "boilerplate"
+                elif s.sent_id not in parts:
+                    status, share = "omitted", 0.0
                 else:
-                    status = "covered" if s.sent_id in covered else "omitted"
+                    share = coverage(s.text, parts[s.sent_id])
+                    status = "covered" if None in parts[s.sent_id] else "partial"
                 rows.append(
                     {
                         "doc_id": ref_id,
@@ -120,9 +132,10 @@ def reference_table(
                         "text": s.text,
                         "status": status,
                         "fluency": fluency.get((ref_id, s.sent_id)),
+                        "coverage": share,
                     }
                 )
-    return _round_scores(pd.DataFrame(rows, columns=REFERENCE_COLUMNS), ("fluency",))
+    return _round_scores(pd.DataFrame(rows, columns=REFERENCE_COLUMNS), ("fluency", "coverage"))
 
 
 def _round_scores(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -167,6 +180,7 @@ def document_table(
             row.update(
                 n_aligned=int((mine.status == "aligned").sum()),
                 n_unaligned=int((mine.status == "unaligned").sum()),
+                n_partial=int((mine.status == "partial").sum()),
             )
             if mine.n_errors.notna().any():
                 row.update(
@@ -175,7 +189,7 @@ def document_table(
                 )
         rows.append(row)
     table = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
-    for column in ("n_aligned", "n_unaligned", "n_errors", "n_minor", "n_major", "n_critical"):
+    for column in ("n_aligned", "n_unaligned", "n_errors", "n_minor", "n_major", "n_critical", "n_partial"):
         table[column] = table[column].astype("Int64")
     return _round_scores(table, (*UNIT_METRICS, "fluency", "quality", "mqm_score"))
 

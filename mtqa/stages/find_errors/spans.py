@@ -92,15 +92,33 @@ def _parts(unit_text: str, sentences: Sequence) -> tuple[SentencePart, ...]:
     return tuple(parts)
 
 
-def _shifted_scores(parts: tuple[SentencePart, ...], surprisals, doc_id: str) -> tuple | None:
-    """Word surprisals of the unit's sentences, with offsets moved from sentence to segment text."""
+def _shifted_scores(parts: tuple[SentencePart, ...], surprisals, doc_id: str, length: int) -> tuple | None:
+    """Word surprisals of the segment's sentences, with offsets moved from sentence to segment text;
+    only the words inside the segment's ``length`` characters (a segment may hold part of a sentence)."""
     if surprisals is None:
         return None
     return tuple(
         replace(score, start=score.start + part.offset, end=score.end + part.offset)
         for part in parts
         for score in surprisals.get((doc_id, part.sentence.sent_id), ())
+        if 0 <= score.start + part.offset and score.end + part.offset <= length
     )
+
+
+def _pieces(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) ranges of ``text`` outside ``spans`` that hold a word, without white space at
+    either edge or a clause separator (",", ";", ":", a dash) at the start."""
+    pieces, cursor = [], 0
+    for a, b in sorted(spans) + [(len(text), len(text))]:
+        start, end = cursor, max(a, cursor)
+        while start < end and (text[start].isspace() or text[start] in ",;:–—"):
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if any(c.isalnum() for c in text[start:end]):
+            pieces.append((start, end))
+        cursor = max(cursor, b)
+    return pieces
 
 
 def build_segments(
@@ -116,7 +134,12 @@ def build_segments(
     """One segment per alignment unit, and one per content sentence that no unit holds; ``parallel``:
     the reference translates the candidates' source line by line. ``words_after_reference(texts,
     contexts)`` gives each text's per-word bits after its context (``UnexplainedBits.words``): the
-    aligned candidates' after their reference and, with a parallel reference, the other way round."""
+    aligned candidates' after their reference and, with a parallel reference, the other way round.
+
+    A unit of a partial link gives a segment of the covered part of its sentence only (the part's
+    offset is then negative: ``-start``, so that a segment offset minus it is a sentence offset), and
+    each piece of the sentence outside it that holds a word gives a segment without a reference, like
+    an unaligned sentence: the checks run there, but nothing there is an addition or an omission."""
     reference_texts = [m.document.text for m in references.values()]
     plans: list[tuple[str, tuple[SentencePart, ...], str, str | None, DocumentContext]] = []
     for marked in candidates:
@@ -129,7 +152,13 @@ def build_segments(
                 continue
             sentences = [by_id[i] for i in unit.candidate_ids]
             held.update(unit.candidate_ids)
-            plans.append((doc_id, _parts(unit.hypothesis, sentences), unit.hypothesis, unit.reference, context))
+            if unit.candidate_part is None:
+                plans.append((doc_id, _parts(unit.hypothesis, sentences), unit.hypothesis, unit.reference, context))
+                continue
+            (sentence,), (a, b) = sentences, unit.candidate_part
+            plans.append((doc_id, (SentencePart(sentence, -a),), sentence.text[a:b], unit.reference, context))
+            for start, end in _pieces(sentence.text, [(a, b)]):
+                plans.append((doc_id, (SentencePart(sentence, -start),), sentence.text[start:end], None, context))
         for sentence in marked.content:
             if sentence.sent_id not in held:
                 plans.append((doc_id, (SentencePart(sentence, 0),), sentence.text, None, context))
@@ -152,7 +181,7 @@ def build_segments(
         segments.append(Segment(
             doc_id=doc_id, text=text, parts=parts, analysis=analyses[text], context=context,
             reference=reference, reference_analysis=analyses[reference] if reference is not None else None,
-            alignment=alignment, surprisals=_shifted_scores(parts, surprisals, doc_id),
+            alignment=alignment, surprisals=_shifted_scores(parts, surprisals, doc_id, len(text)),
             unexplained=tuple(unexplained[(text, reference)]) if (text, reference) in unexplained else None,
             unrendered=tuple(unrendered[(text, reference)]) if (text, reference) in unrendered else None,
         ))
@@ -260,7 +289,9 @@ class ErrorFinder:
         evidence = self.evidence(segment)
         errors = []
         for part in segment.parts:
-            clipped = [c for e in evidence if (c := _trimmed(e, segment.text, part.offset, part.end))]
+            # a part's range in the segment text; a segment of part of a sentence ends before it does
+            low, high = max(part.offset, 0), min(part.end, len(segment.text))
+            clipped = [c for e in evidence if (c := _trimmed(e, segment.text, low, high))]
             for group in _groups(clipped):
                 start, end = min(e.start for e in group), max(e.end for e in group)
                 suggestion = _compose(segment.text, start, end,
