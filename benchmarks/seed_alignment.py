@@ -2,9 +2,10 @@
 
     python -m benchmarks.seed_alignment
 
-Each candidate seed (000, 001, 003, 004) is segmented, its page furniture marked and its content
-aligned to the reference 002, once with partial links (the default) and once without them (the
-aligner as it was before partial links: the baseline), in the same run. Reported per seed:
+Each candidate seed (000, 001, 003, 004) is segmented, its page furniture marked (beside the
+reference, as the pipeline marks it) and its content aligned to the reference 002, once with the
+aligner's defaults and once as it was before partial links and the link verifier (the baseline), in
+the same run. Reported per seed:
 
 - link precision and recall over (candidate sentence, reference sentence) pairs. A gold row
   ``aligned`` or ``partial`` is a link to find; ``unaligned-or-partial`` naming a reference sentence
@@ -27,8 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.alignment import Counts  # noqa: E402
+from benchmarks.alignment import BEFORE_PARTIAL_LINKS, Counts  # noqa: E402
 from mtqa.backends.encoder import sentence_encoder  # noqa: E402
+from mtqa.backends.estimator import link_verifier  # noqa: E402
 from mtqa.core.records import Alignment, MarkedDocument  # noqa: E402
 from mtqa.stages.align import AlignParameters, align_comparable  # noqa: E402
 from mtqa.stages.load import load_document  # noqa: E402
@@ -69,10 +71,10 @@ def gold_rows(candidate: str) -> list[dict[str, str]]:
         return list(csv.DictReader(file, delimiter="\t"))
 
 
-def marked(stem: str, role: str, encode) -> MarkedDocument:
+def marked(stem: str, role: str, encode, others: tuple[str, ...] = ()) -> MarkedDocument:
     document = load_document(SEEDS / f"{stem}.txt", role)
     sentences = segment(document)
-    return MarkedDocument(document, sentences, mark_non_content(document, sentences, encode=encode))
+    return MarkedDocument(document, sentences, mark_non_content(document, sentences, encode=encode, others=others))
 
 
 def _find(document: MarkedDocument, fragment: str, occurrence: int = 1) -> int:
@@ -129,9 +131,9 @@ def evaluate(parameters: AlignParameters) -> dict[str, SeedScore]:
     reference = marked(REFERENCE, "reference", encoder.encode)
     scores = {}
     for stem in CANDIDATES:
-        candidate = marked(stem, "candidate", encoder.encode)
+        candidate = marked(stem, "candidate", encoder.encode, (reference.document.text,))
         alignment = align_comparable(stem, candidate.content, [(REFERENCE, reference.content)], encoder.encode,
-                                     parameters)
+                                     parameters, link_verifier() if parameters.verifier_weight else None)
         scores[stem[:3]] = score_seed(candidate, reference, alignment)
     return scores
 
@@ -158,8 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--details", action="store_true", help="list each miss and false link")
     args = parser.parse_args(argv)
     systems = {
-        "with partial links (opt-in)": evaluate(AlignParameters(partial_links=True)),
-        "without partial links (before)": evaluate(AlignParameters(partial_links=False)),
+        "mtqa": evaluate(AlignParameters()),
+        "mtqa, whole links (before)": evaluate(BEFORE_PARTIAL_LINKS),
     }
     print(table(systems))
     if args.details:

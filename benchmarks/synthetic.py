@@ -6,6 +6,10 @@ sentences merged or split on one side (n:m links of up to 3 sentences), paragrap
 candidate side, about 20 % of the units deleted independently on each side (omissions and additions),
 and page furniture inserted on both sides (labels, credits, teasers, share and comment widgets,
 promotions, related-story blocks whose teasers are real sentences of another talk, a repeated title).
+Two harder cases are off by default (documents of a given seed stay the same) and on in
+:data:`COMPARABLE`: *partial* units, where one side keeps only a run of its sentence's clauses (the
+other side's sentence covers it and more), and *clause-order paraphrases*, where the candidate moves
+its sentence's first clause to the end, the way rewritten news reorders "X said on Monday that Y".
 
 Each document records, as character spans, which unit every sentence belongs to and which lines are
 furniture; :func:`gold_links` and :func:`gold_furniture` map that onto any segmentation. Everything
@@ -18,7 +22,7 @@ import json
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "ted_zhen_segments.jsonl"
@@ -44,6 +48,7 @@ class SyntheticPair:
     name: str
     reference: SyntheticDocument
     candidate: SyntheticDocument
+    kinds: dict[int, str] = field(default_factory=dict)  # unit -> "partial" or "clause order" (else whole)
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,12 @@ class SyntheticConfig:
     delete_rate: float = 0.20  # per side, per unit
     paragraph_sizes: tuple[int, int] = (2, 5)  # units per paragraph
     furniture_items: tuple[int, int] = (3, 6)  # furniture items per document
+    partial_rate: float = 0.0  # per 1:1 unit: one side keeps a run of its sentence's clauses
+    clause_order_rate: float = 0.0  # per 1:1 unit: the candidate's first clause moved to its end
 
 
+# The documents with partial units and clause-order paraphrases (a third of the 1:1 units each).
+COMPARABLE = SyntheticConfig(partial_rate=0.3, clause_order_rate=0.3)
 @dataclass
 class _Unit:
     """One gold alignment unit: the sentences each side gives it (an empty side is a deletion)."""
@@ -63,6 +72,7 @@ class _Unit:
     uid: int
     reference: list[str]
     candidate: list[str]
+    kind: str = "whole"  # or "partial", "clause order"
 
 
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
@@ -93,6 +103,42 @@ def _join(sentences: list[str], vocabulary: set[str], rng: random.Random) -> str
         glue = rng.choice(["; ", ", and ", ", while ", " — "])
         joined = joined.rstrip(".!?…") + glue + _lower_first(sentence, vocabulary)
     return joined
+
+
+_CLAUSE_COMMA = re.compile(r"[,;] ")
+
+
+def _comma_clauses(sentence: str) -> list[str]:
+    """A sentence cut at its commas and semicolons into pieces of four words or more (a shorter piece
+    joins the one before it); the pieces keep no separator."""
+    pieces: list[str] = []
+    for piece in _CLAUSE_COMMA.split(sentence.rstrip(".!?…")):
+        if pieces and (len(pieces[-1].split()) < 4 or len(piece.split()) < 4):
+            pieces[-1] += ", " + piece
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def _part(sentence: str, rng: random.Random) -> str | None:
+    """A run of a sentence's clauses short of the whole, as a sentence (None for one clause)."""
+    pieces = _comma_clauses(sentence)
+    if len(pieces) < 2:
+        return None
+    low = rng.randrange(len(pieces))
+    high = rng.randrange(low, len(pieces))
+    if (low, high) == (0, len(pieces) - 1):
+        high -= 1
+    return _as_sentence(", ".join(pieces[low:high + 1]))
+
+
+def _clause_order(sentence: str, vocabulary: set[str]) -> str | None:
+    """The sentence with its first clause moved to the end (None for one clause)."""
+    pieces = _comma_clauses(sentence)
+    if len(pieces) < 2:
+        return None
+    rest = ", ".join(pieces[1:])
+    return _as_sentence(rest[0].upper() + rest[1:] + ", " + _lower_first(pieces[0], vocabulary))
 
 
 def _split(sentence: str) -> list[str] | None:
@@ -229,13 +275,32 @@ def _units(segments: Sequence[tuple[str, str]], rng: random.Random, config: Synt
                 else:
                     cand = _split(cand[0]) or cand
             i += 1
-        units.append(_Unit(len(units), ref, cand))
+        unit = _Unit(len(units), ref, cand)
+        if len(ref) == len(cand) == 1:
+            _rewrite(unit, vocabulary, rng, config)
+        units.append(unit)
     for unit in units:
         if rng.random() < config.delete_rate:
             unit.reference = []
         if rng.random() < config.delete_rate:
             unit.candidate = []
     return units
+
+
+def _rewrite(unit: _Unit, vocabulary: set[str], rng: random.Random, config: SyntheticConfig) -> None:
+    """Make a 1:1 unit partial or a clause-order paraphrase, at the config's rates (no draw at rate 0)."""
+    if config.partial_rate and rng.random() < config.partial_rate:
+        side = rng.choice(["reference", "candidate"])
+        part = _part(getattr(unit, side)[0], rng)
+        if part:
+            setattr(unit, side, [part])
+            unit.kind = "partial"
+            return
+    if config.clause_order_rate and rng.random() < config.clause_order_rate:
+        moved = _clause_order(unit.candidate[0], vocabulary)
+        if moved:
+            unit.candidate = [moved]
+            unit.kind = "clause order"
 
 
 def _paragraphs(units: list[_Unit], rng: random.Random, config: SyntheticConfig) -> list[list[_Unit]]:
@@ -291,7 +356,8 @@ def make_pair(
         content = [s for p in laid_out for s, _ in p]
         head, middle, tail = _furniture(content[0] if content else "", distractors, rng, config)
         documents[side] = _render(laid_out, head, middle, tail, rng)
-    return SyntheticPair(name, documents["reference"], documents["candidate"])
+    kinds = {u.uid: u.kind for u in units if u.kind != "whole"}
+    return SyntheticPair(name, documents["reference"], documents["candidate"], kinds)
 
 
 def load_talks(path: Path = DATA) -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -356,3 +422,9 @@ def gold_links(pair: SyntheticPair, candidate_sentences, reference_sentences) ->
         sides.append(by_unit)
     candidate, reference = sides
     return {(frozenset(candidate[u]), frozenset(reference[u])) for u in candidate.keys() & reference.keys()}
+
+
+def gold_kinds(pair: SyntheticPair, candidate_sentences) -> dict[int, str]:
+    """candidate sent_id -> the kind of its gold unit ("whole", "partial" or "clause order")."""
+    return {sent_id: pair.kinds.get(unit, "whole")
+            for sent_id, unit in sentence_units(pair.candidate, candidate_sentences).items() if unit is not None}

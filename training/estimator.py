@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import platform
 import random
 import time
 from dataclasses import asdict, dataclass
@@ -30,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from training.loop import base_model, fine_tune, hardware, length_batches
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "train"
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "estimator"
@@ -164,18 +165,9 @@ def piece_labels(batch, examples: list[Example], torch):
 
 
 def batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
-    """Each batch reads its candidates one way (alone, or with their references) and is length-bucketed:
-    sorted by length within chunks of 50 batches; the batches shuffled."""
-    out = []
-    for with_reference in (False, True):
-        order = [e for e in examples if (e.reference is not None) == with_reference]
-        rng.shuffle(order)
-        chunk = size * 50
-        for start in range(0, len(order), chunk):
-            part = sorted(order[start:start + chunk], key=lambda e: len(e.candidate) + len(e.reference or ""))
-            out += [part[i:i + size] for i in range(0, len(part), size)]
-    rng.shuffle(out)
-    return out
+    """Each batch reads its candidates one way (alone, or with their references) and is length-bucketed."""
+    groups = [[e for e in examples if (e.reference is not None) == with_reference] for with_reference in (False, True)]
+    return length_batches(groups, size, rng, lambda e: len(e.candidate) + len(e.reference or ""))
 
 
 def _encode(tokenizer, examples: list[Example], max_length: int):
@@ -219,48 +211,34 @@ def f1_bad(labels: np.ndarray, probabilities: np.ndarray, threshold: float) -> f
 
 def train(data: Path, size_name: str, out: Path) -> dict:
     import torch
-    from transformers import AutoModel, AutoTokenizer
 
-    from mtqa.backends.estimator import CONFIG_FILE, WEIGHTS_FILE, build_model
-    from mtqa.backends.packaged import DEFAULT_ENCODER, PACKAGED, quiet_libraries
+    from mtqa.backends.estimator import CONFIG_FILE, WEIGHTS_FILE
+    from mtqa.backends.packaged import DEFAULT_ENCODER
 
-    quiet_libraries()
     size = SIZES[size_name]
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
     started = time.time()
     train_examples, dev = load_examples(data, size)
-    base = str(PACKAGED[DEFAULT_ENCODER].locate())
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    model = build_model(AutoModel.from_pretrained(base), size.trained_layers)
-    trained = [p for layer in model.trained_encoder_layers() for p in layer.parameters()]
+    tokenizer, model = base_model(size.trained_layers)
     heads = list(model.sentence_head.parameters()) + list(model.word_head.parameters())
-    optimiser = torch.optim.AdamW([{"params": trained, "lr": size.learning_rate},
-                                   {"params": heads, "lr": size.head_learning_rate}], weight_decay=0.01)
     plan = [batch for _ in range(size.epochs) for batch in batches(train_examples, size.batch_size, rng)]
-    warmup = max(1, len(plan) // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (len(plan) - step) / len(plan)))
     tagged = [label for e in train_examples for *_, label in e.bad_spans]
     bad_weight = torch.tensor((len(tagged) - sum(tagged)) / max(sum(tagged), 1))
     print(f"{len(train_examples)} training examples, {len(plan)} steps, BAD weight {float(bad_weight):.2f}", flush=True)
-    model.train()
-    for step, group in enumerate(plan):
+
+    def loss(group: list[Example]):
         batch = _encode(tokenizer, group, size.max_length)
         sentence, word = model(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
-        loss = torch.nn.functional.mse_loss(sentence, torch.tensor([e.score for e in group]))
+        value = torch.nn.functional.mse_loss(sentence, torch.tensor([e.score for e in group]))
         labels = piece_labels(batch, group, torch)
         keep = labels >= 0
         if keep.any():
-            loss = loss + size.word_loss_weight * torch.nn.functional.binary_cross_entropy_with_logits(
+            value = value + size.word_loss_weight * torch.nn.functional.binary_cross_entropy_with_logits(
                 word[keep], labels[keep], pos_weight=bad_weight)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(trained + heads, 1.0)
-        optimiser.step()
-        schedule.step()
-        optimiser.zero_grad()
-        if step % 50 == 0:
-            print(f"step {step}/{len(plan)} loss {loss.item():.3f} {time.time() - started:.0f} s", flush=True)
+        return value
+
+    fine_tune(model, heads, plan, loss, size.learning_rate, size.head_learning_rate, started)
     training_seconds = time.time() - started
 
     figures, threshold = {}, 0.5
@@ -285,7 +263,7 @@ def train(data: Path, size_name: str, out: Path) -> dict:
         "seed": SEED,
         "training_examples": {k: int(v) for k, v in counts.items()},
         "training_seconds": round(training_seconds),
-        "hardware": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
+        "hardware": hardware(),
         "dev": figures,
     }
     (out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")

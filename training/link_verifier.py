@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
 import time
 from dataclasses import asdict, dataclass
@@ -32,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from training.estimator import LICENCES, SEED, SHARED, is_dev
+from training.loop import base_model, fine_tune, hardware, length_batches
 
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "link_verifier"
 
@@ -123,18 +123,6 @@ def load_pairs(data: Path, size: Size) -> tuple[list[Pair], list[Pair]]:
     return out["train"], out["dev"]
 
 
-def _batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
-    """Length-bucketed batches (sorted within chunks of 50 batches), shuffled."""
-    order = list(pairs)
-    rng.shuffle(order)
-    out = []
-    for start in range(0, len(order), size * 50):
-        part = sorted(order[start:start + size * 50], key=lambda p: len(p.candidate) + len(p.reference))
-        out += [part[i:i + size] for i in range(0, len(part), size)]
-    rng.shuffle(out)
-    return out
-
-
 def _logits(model, tokenizer, pairs: list[Pair], max_length: int):
     from mtqa.backends.estimator import encode
 
@@ -168,41 +156,26 @@ def _auc(labels: np.ndarray, scores: np.ndarray, rankdata) -> float:
 
 def train(data: Path, size_name: str, out: Path) -> dict:
     import torch
-    from transformers import AutoModel, AutoTokenizer
 
-    from mtqa.backends.estimator import CONFIG_FILE, WEIGHTS_FILE, build_model
-    from mtqa.backends.packaged import DEFAULT_ENCODER, PACKAGED, quiet_libraries
+    from mtqa.backends.estimator import CONFIG_FILE, WEIGHTS_FILE
+    from mtqa.backends.packaged import DEFAULT_ENCODER
 
-    quiet_libraries()
     size = SIZES[size_name]
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
     started = time.time()
     train_pairs, dev_pairs = load_pairs(data, size)
-    base = str(PACKAGED[DEFAULT_ENCODER].locate())
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    model = build_model(AutoModel.from_pretrained(base), size.trained_layers)
-    trained = [p for layer in model.trained_encoder_layers() for p in layer.parameters()]
-    head = list(model.sentence_head.parameters())
-    optimiser = torch.optim.AdamW([{"params": trained, "lr": size.learning_rate},
-                                   {"params": head, "lr": size.head_learning_rate}], weight_decay=0.01)
-    plan = [batch for _ in range(size.epochs) for batch in _batches(train_pairs, size.batch_size, rng)]
-    warmup = max(1, len(plan) // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (len(plan) - step) / len(plan)))
+    tokenizer, model = base_model(size.trained_layers)
+    plan = [batch for _ in range(size.epochs)
+            for batch in length_batches([train_pairs], size.batch_size, rng, lambda p: len(p.candidate) + len(p.reference))]
     print(f"{len(train_pairs)} training pairs, {len(dev_pairs)} dev pairs, {len(plan)} steps", flush=True)
-    model.train()
-    for step, group in enumerate(plan):
-        logits = _logits(model, tokenizer, group, size.max_length)
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            logits, torch.tensor([float(p.label) for p in group]))
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(trained + head, 1.0)
-        optimiser.step()
-        schedule.step()
-        optimiser.zero_grad()
-        if step % 25 == 0:
-            print(f"step {step}/{len(plan)} loss {loss.item():.3f} {time.time() - started:.0f} s", flush=True)
+
+    def loss(group: list[Pair]):
+        return torch.nn.functional.binary_cross_entropy_with_logits(
+            _logits(model, tokenizer, group, size.max_length), torch.tensor([float(p.label) for p in group]))
+
+    fine_tune(model, list(model.sentence_head.parameters()), plan, loss, size.learning_rate,
+              size.head_learning_rate, started)
     training_seconds = time.time() - started
     dev = evaluate(model, tokenizer, dev_pairs, size, torch)
     out.mkdir(parents=True, exist_ok=True)
@@ -219,7 +192,7 @@ def train(data: Path, size_name: str, out: Path) -> dict:
         "training_pairs": len(train_pairs),
         "training_positives": sum(p.label for p in train_pairs),
         "training_seconds": round(training_seconds),
-        "hardware": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
+        "hardware": hardware(),
         "dev": dev,
     }
     (out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")

@@ -124,13 +124,9 @@ class LearnedEstimator:
         for start in range(0, len(order), self.batch_size):
             yield order[start:start + self.batch_size]
 
-    def predict(self, candidates: Sequence[str], references: Sequence[str] | None = None
-                ) -> tuple[np.ndarray, list[list[WordError]]]:
-        """Each candidate's sentence score (standardised human judgement, higher is better) and its
-        words' error probabilities (words: runs of non-space characters)."""
+    def _forward(self, candidates: Sequence[str], references: Sequence[str] | None):
+        """(rows, their batch, the candidates' piece offsets, sentence scores, word logits) per batch."""
         torch = _torch()
-        scores = np.zeros(len(candidates), dtype=float)
-        words: list[list[WordError]] = [[] for _ in candidates]
         with torch.inference_mode():
             for rows in self._batches(candidates, references):
                 batch = encode(self.tokenizer, [candidates[i] for i in rows],
@@ -138,13 +134,30 @@ class LearnedEstimator:
                 offsets = batch.pop("offset_mapping")
                 sentence, word = self.model(batch["input_ids"], batch["attention_mask"],
                                             batch.get("token_type_ids", torch.zeros_like(batch["input_ids"])))
-                probabilities = torch.sigmoid(word).numpy()
-                for position, row in enumerate(rows):
-                    scores[row] = float(sentence[position])
-                    sequence = batch.sequence_ids(position)
-                    pieces = [(int(a), int(b), float(p)) for (a, b), p, s in
-                              zip(offsets[position].tolist(), probabilities[position], sequence) if s == 0 and b > a]
-                    words[row] = _words(candidates[row], pieces)
+                yield rows, batch, offsets, sentence.numpy(), word
+
+    def scores(self, candidates: Sequence[str], references: Sequence[str] | None = None) -> np.ndarray:
+        """Each candidate's sentence score alone (the sentence head's output)."""
+        scores = np.zeros(len(candidates), dtype=float)
+        for rows, _, _, sentence, _ in self._forward(candidates, references):
+            scores[rows] = sentence
+        return scores
+
+    def predict(self, candidates: Sequence[str], references: Sequence[str] | None = None
+                ) -> tuple[np.ndarray, list[list[WordError]]]:
+        """Each candidate's sentence score (standardised human judgement, higher is better) and its
+        words' error probabilities (words: runs of non-space characters)."""
+        torch = _torch()
+        scores = np.zeros(len(candidates), dtype=float)
+        words: list[list[WordError]] = [[] for _ in candidates]
+        for rows, batch, offsets, sentence, word in self._forward(candidates, references):
+            probabilities = torch.sigmoid(word).numpy()
+            for position, row in enumerate(rows):
+                scores[row] = float(sentence[position])
+                sequence = batch.sequence_ids(position)
+                pieces = [(int(a), int(b), float(p)) for (a, b), p, s in
+                          zip(offsets[position].tolist(), probabilities[position], sequence) if s == 0 and b > a]
+                words[row] = _words(candidates[row], pieces)
         return scores, words
 
 
@@ -165,3 +178,23 @@ def _words(text: str, pieces: list[tuple[int, int, float]]) -> list[WordError]:
 @functools.cache
 def learned_estimator(batch_size: int = DEFAULT_BATCH_SIZE) -> LearnedEstimator:
     return LearnedEstimator(batch_size=batch_size)
+
+
+class LinkVerifier:
+    """The packaged link verifier (``mtqa/data/link_verifier/``, written by ``python -m
+    training.link_verifier``): the estimator's architecture trained to tell whether a candidate
+    sentence or clause renders a reference sentence or clause, wholly or in part."""
+
+    def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.estimator = LearnedEstimator(PACKAGED["link-verifier"].locate(), batch_size)
+
+    def __call__(self, candidates: Sequence[str], references: Sequence[str]) -> np.ndarray:
+        """The probability that each candidate renders its reference (the sentence head's logistic)."""
+        if not len(candidates):
+            return np.zeros(0)
+        return 1.0 / (1.0 + np.exp(-self.estimator.scores(candidates, references)))
+
+
+@functools.cache
+def link_verifier(batch_size: int = DEFAULT_BATCH_SIZE) -> LinkVerifier:
+    return LinkVerifier(batch_size)

@@ -136,6 +136,15 @@ register(
         locate=lambda: package_dir("mtqa") / "data" / "estimator",
     )
 )
+register(
+    PackagedModel(
+        name="link-verifier",
+        kind="learned-estimator",
+        package="mtqa",
+        description="mtqa's link verifier: MiniLM fine-tuned to tell whether two sentences (or clauses) render each other",
+        locate=lambda: package_dir("mtqa") / "data" / "link_verifier",
+    )
+)
 
 
 def package_version(distribution: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mtqa.backends.encoder import sentence_encoder
-from mtqa.backends.estimator import learned_estimator
+from mtqa.backends.estimator import learned_estimator, link_verifier
 from mtqa.backends.language_models import language_model
 from mtqa.backends.linguistic import spacy_pipeline, word_frequencies
 from mtqa.backends.packaged import PACKAGED
@@ -21,6 +21,7 @@ LOADERS: dict[str, Callable[[], Any]] = {
     "spacy-en": lambda: spacy_pipeline("spacy-en"),
     "wordfreq": word_frequencies,
     "estimator": learned_estimator,
+    "link-verifier": link_verifier,
 }
 
 

@@ -51,6 +51,9 @@ class Sentence:
 
 
 Encoder = Callable[[list[str]], np.ndarray]  # texts -> L2-normalised vectors
+# (candidate texts, reference texts) -> the probability that each candidate renders its reference,
+# wholly or in part
+PairVerifier = Callable[[list[str], list[str]], np.ndarray]
 
 
 @dataclass(frozen=True)

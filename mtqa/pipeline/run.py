@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from mtqa.backends.encoder import sentence_encoder
+from mtqa.backends.estimator import link_verifier
 from mtqa.checks import enabled_checks
 from mtqa.core.exceptions import InputError
 from mtqa.core.progress import track
@@ -102,6 +103,7 @@ def _align(
         [(r.document.doc_id, r.content) for r in references],
         encoder.encode,
         options.align,
+        link_verifier(options.models.batch_size) if options.align.verifier_weight else None,
     )
 
 
@@ -206,6 +208,8 @@ def assess(
     )
     reference_rows = aggregate.reference_table(marked_refs, marked_cands, alignments, fluency.scores)
     models = {"embedding": options.models.embedding_model}
+    if options.align.verifier_weight and not options.parallel and references:
+        models["link-verifier"] = "link-verifier"
     if options.errors.enabled:
         models["linguistic-annotation"] = "spacy-en"
     if fluency.signature:

@@ -15,6 +15,11 @@ too: a *partial* link joins a run of clauses of one sentence to one sentence or 
 it, and records which characters of each it covers. A candidate sentence is in one link at most; a
 reference sentence's clauses may be shared out among several partial links, one clause to each.
 
+Cosines of one bi-encoder cannot tell a sentence's counterpart from the same story's other sentences,
+nor a shared clause from a shared topic. With a ``verify`` model (the packaged link verifier, a
+cross-encoder that reads both texts together), each candidate block's best-scoring pairs are read by it
+and its probability moves their gain: up for a counterpart, down for a merely on-topic sentence.
+
 Secondary references are tried, in order, only for the candidate sentences the primary one leaves
 unlinked.
 
@@ -31,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtqa.core.exceptions import InputError
-from mtqa.core.records import Alignment, Encoder, Link, Sentence
+from mtqa.core.records import Alignment, Encoder, Link, PairVerifier, Sentence
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ class AlignParameters:
     many_to_many: bool = False  # allow links that merge sentences on both sides at once
     partial_links: bool = False  # links between a clause of one sentence and (a clause of) another
     partial_penalty: float = 0.1  # what a partial link pays beyond a whole one
+    verifier_weight: float = 0.0  # gain per unit of the verifier's probability above verifier_offset; 0: off
+    verifier_offset: float = 0.5
+    verify_floor: float = -0.3  # pairs of lower gain are not read by the verifier
+    verify_top: int = 3  # each candidate block's pairs of highest gain the verifier reads
     clause_min_words: int = 4  # a clause has at least this many words (a shorter piece joins its neighbour)
     # confidence = logistic(slope * gain + bias), fitted to whether links were right on synthetic
     # development documents (0.78 at the skip cost, 0.98 at a gain of 0.5); on real comparable
@@ -78,6 +87,8 @@ class AlignParameters:
             raise InputError(None, f"the align threshold (skip cost) must be within [0, 1], got {self.skip_cost}")
         if self.max_merge < 1:
             raise InputError(None, f"max_merge must be at least 1, got {self.max_merge}")
+        if self.verify_top < 1:
+            raise InputError(None, f"verify_top must be at least 1, got {self.verify_top}")
         if self.clause_min_words < 1:
             raise InputError(None, f"clause_min_words must be at least 1, got {self.clause_min_words}")
 
@@ -295,9 +306,28 @@ def _gain(similarity: np.ndarray, candidate: _Side, reference: _Side, p: AlignPa
     return gain
 
 
+def _to_verify(gain: np.ndarray, p: AlignParameters) -> np.ndarray:
+    """(candidate block, reference block) pairs the verifier reads: each candidate block's
+    ``verify_top`` pairs of highest gain, of those above ``verify_floor``; in row order."""
+    top = np.argsort(-gain, axis=1, kind="stable")[:, :p.verify_top]
+    rows = np.repeat(np.arange(gain.shape[0]), top.shape[1])
+    pairs = np.stack([rows, top.ravel()], axis=1)
+    return pairs[gain[pairs[:, 0], pairs[:, 1]] > p.verify_floor]
+
+
+def _verify(gain: np.ndarray, candidate: _Side, reference: _Side, verify: PairVerifier, p: AlignParameters) -> None:
+    """Move the gain of the pairs the verifier reads by its probability (in place)."""
+    pairs = _to_verify(gain, p)
+    if len(pairs) == 0:
+        return
+    c_texts, r_texts = candidate.texts, reference.texts
+    probability = verify([c_texts[a] for a, _ in pairs], [r_texts[b] for _, b in pairs])
+    gain[pairs[:, 0], pairs[:, 1]] += p.verifier_weight * (probability - p.verifier_offset)
+
+
 def _align_one(
     candidate_sentences: list[Sentence], reference_sentences: list[Sentence], reference_doc: str,
-    encode: Encoder, parameters: AlignParameters,
+    encode: Encoder, parameters: AlignParameters, verify: PairVerifier | None,
 ) -> list[Link]:
     if not candidate_sentences or not reference_sentences:
         return []
@@ -305,6 +335,8 @@ def _align_one(
     reference = _Side.of(reference_sentences, parameters)
     similarity = encode(candidate.texts) @ encode(reference.texts).T
     gain = _gain(similarity, candidate, reference, parameters)
+    if verify is not None and parameters.verifier_weight:
+        _verify(gain, candidate, reference, verify, parameters)
     # A candidate sentence is in one link at most; a reference sentence's clauses may go to several.
     reference_usage, n_clauses = reference.clause_usage()
     links = []
@@ -331,13 +363,15 @@ def align_comparable(
     references: list[tuple[str, list[Sentence]]],
     encode: Encoder,
     parameters: AlignParameters = AlignParameters(),
+    verify: PairVerifier | None = None,
 ) -> Alignment:
     """Align a candidate's content sentences to the primary reference, then what is left to each
-    secondary reference in turn. ``references`` are ``(doc_id, content sentences)``, primary first."""
+    secondary reference in turn. ``references`` are ``(doc_id, content sentences)``, primary first;
+    ``verify`` reads the likeliest pairs when ``parameters.verifier_weight`` is not 0."""
     links: list[Link] = []
     remaining = list(sentences)
     for reference_doc, reference in references:
-        found = _align_one(remaining, reference, reference_doc, encode, parameters)
+        found = _align_one(remaining, reference, reference_doc, encode, parameters, verify)
         links += found
         linked = {i for link in found for i in link.candidate_ids}
         remaining = [s for s in remaining if s.sent_id not in linked]

@@ -13,6 +13,7 @@ from mtqa.stages.align import (
     align_comparable,
     align_greedy,
     align_parallel,
+    clauses,
 )
 
 from .fakes import FakeEncoder
@@ -154,6 +155,7 @@ def test_the_greedy_baseline_takes_each_sentence_to_its_best_match_above_the_thr
     ({"skip_cost": -0.1}, "the align threshold (skip cost) must be within [0, 1], got -0.1"),
     ({"skip_cost": 1.5}, "the align threshold (skip cost) must be within [0, 1], got 1.5"),
     ({"max_merge": 0}, "max_merge must be at least 1, got 0"),
+    ({"verify_top": 0}, "verify_top must be at least 1, got 0"),
 ])
 def test_parameters_out_of_range_are_input_errors(kwargs, problem):
     with pytest.raises(InputError) as caught:
@@ -164,3 +166,84 @@ def test_parameters_out_of_range_are_input_errors(kwargs, problem):
 @pytest.mark.parametrize("skip_cost", [0.0, 1.0])
 def test_the_skip_cost_bounds_are_allowed(skip_cost):
     assert AlignParameters(skip_cost=skip_cost).skip_cost == skip_cost
+
+
+def test_clauses_cut_at_punctuation_and_clause_words_and_join_short_pieces():
+    text = "The minister resigned on Monday, saying the budget had failed, and parliament voted to dissolve itself."
+    assert [text[a:b] for a, b in clauses(text)] == [
+        "The minister resigned on Monday", "saying the budget had failed", "and parliament voted to dissolve itself.",
+    ]
+    assert [text[a:b] for a, b in clauses(text, min_words=8)] == [text]
+    assert clauses("Too short, to cut.") == [(0, 18)]
+
+
+BUDGET = ("The finance minister resigned on Monday after a dispute over the budget, "
+          "and heavy storms flooded the coastal villages near the harbour overnight.")
+
+
+def test_a_clause_of_a_reference_sentence_is_a_partial_link_that_records_its_characters():
+    candidate = sentences("cand", ["Heavy storms flooded the coastal villages near the harbour overnight."])
+    reference = sentences("ref", [BUDGET])
+    whole = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters())
+    partial = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters(partial_links=True))
+    assert [link.partial for link in whole.links] in ([], [False])
+    [link] = partial.links
+    assert link.partial and link.candidate_part is None
+    start, end = link.reference_part
+    assert BUDGET[start:end] == "and heavy storms flooded the coastal villages near the harbour overnight."
+
+
+def test_two_candidate_sentences_share_out_the_clauses_of_one_reference_sentence():
+    candidate = sentences("cand", ["The finance minister resigned on Monday after a dispute over the budget.",
+                                   "Heavy storms flooded the coastal villages near the harbour overnight."])
+    alignment = align_comparable("cand", candidate, [("ref", sentences("ref", [BUDGET]))], FakeEncoder(),
+                                 AlignParameters(partial_links=True))
+    assert pairs(alignment) == [((0,), (0,)), ((1,), (0,))]
+    parts = [link.reference_part for link in alignment.links]
+    assert parts[0][1] <= parts[1][0]  # the shared sentence's clauses go one to each link
+
+
+class PairVerifierStub:
+    """A verifier that believes exactly the (candidate, reference) text pairs it is given."""
+
+    def __init__(self, believed: set[tuple[str, str]]) -> None:
+        self.believed = believed
+        self.read: list[tuple[str, str]] = []
+
+    def __call__(self, candidates: list[str], references: list[str]):
+        import numpy as np
+
+        self.read += list(zip(candidates, references))
+        return np.array([1.0 if pair in self.believed else 0.0 for pair in zip(candidates, references)])
+
+
+def test_the_verifier_overrules_a_cosine_that_prefers_an_on_topic_sentence():
+    # the candidate shares more words with reference 0, but renders reference 1
+    candidate = sentences("cand", ["The finance minister resigned on Monday over the budget vote."])
+    reference = sentences("ref", ["The finance minister spoke on Monday about the budget vote.",
+                                  "The treasury chief quit at the start of the week after the budget was rejected."])
+    believed = {(candidate[0].text, reference[1].text)}
+    plain = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters(skip_cost=0.2))
+    verified = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(),
+                                AlignParameters(skip_cost=0.2, verifier_weight=1.0, verify_floor=-1.0),
+                                PairVerifierStub(believed))
+    assert pairs(plain) == [((0,), (0,))]
+    assert pairs(verified) == [((0,), (1,))]
+
+
+def test_the_verifier_reads_only_each_candidate_blocks_best_pairs_above_the_floor():
+    candidate = sentences("cand", REFERENCE[:2])
+    verifier = PairVerifierStub(set())
+    align_comparable("cand", candidate, [("ref", sentences("ref", REFERENCE))], FakeEncoder(),
+                     AlignParameters(verifier_weight=0.5, verify_top=2, verify_floor=-0.3), verifier)
+    blocks = 3  # two sentences and their merge
+    assert 0 < len(verifier.read) <= 2 * blocks
+    assert (REFERENCE[0], REFERENCE[0]) in verifier.read
+    assert (REFERENCE[0], REFERENCE[3]) not in verifier.read  # nothing in common: below the floor
+
+
+def test_without_a_verifier_weight_the_verifier_is_not_called():
+    verifier = PairVerifierStub(set())
+    alignment = align_comparable("cand", sentences("cand", REFERENCE), [("ref", sentences("ref", REFERENCE))],
+                                 FakeEncoder(), AlignParameters(verifier_weight=0.0), verifier)
+    assert verifier.read == [] and len(alignment.links) == 4
