@@ -78,9 +78,16 @@ def test_a_merge_never_spans_sentences_that_do_not_follow_each_other():
 def test_max_merge_of_one_allows_only_one_to_one_links():
     reference = ["The minister resigned on Monday, and parliament rejected the national budget for the second time."]
     candidate = ["The minister resigned on Monday.", "Parliament rejected the national budget for the second time."]
-    alignment = align_comparable("cand", sentences("cand", candidate, [0, 0]), [("ref", sentences("ref", reference))],
-                                 FakeEncoder(), AlignParameters(max_merge=1))
-    assert len(alignment.links) <= 1 and all(len(link.candidate_ids) == 1 for link in alignment.links)
+    split = align_comparable("cand", sentences("cand", candidate, [0, 0]), [("ref", sentences("ref", reference))],
+                             FakeEncoder(), AlignParameters())
+    assert pairs(split) == [((0, 1), (0,))] and not split.links[0].partial
+    whole = align_comparable("cand", sentences("cand", candidate, [0, 0]), [("ref", sentences("ref", reference))],
+                             FakeEncoder(), AlignParameters(max_merge=1, partial_links=False))
+    assert len(whole.links) <= 1 and all(len(link.candidate_ids) == 1 for link in whole.links)
+    # with partial links, each sentence takes its own clause of the reference sentence instead
+    shared = align_comparable("cand", sentences("cand", candidate, [0, 0]), [("ref", sentences("ref", reference))],
+                              FakeEncoder(), AlignParameters(max_merge=1))
+    assert pairs(shared) == [((0,), (0,)), ((1,), (0,))] and all(link.partial for link in shared.links)
 
 
 def test_a_secondary_reference_gets_only_what_the_primary_leaves_unlinked():
@@ -184,8 +191,8 @@ BUDGET = ("The finance minister resigned on Monday after a dispute over the budg
 def test_a_clause_of_a_reference_sentence_is_a_partial_link_that_records_its_characters():
     candidate = sentences("cand", ["Heavy storms flooded the coastal villages near the harbour overnight."])
     reference = sentences("ref", [BUDGET])
-    whole = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters())
-    partial = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters(partial_links=True))
+    whole = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters(partial_links=False))
+    partial = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters())
     assert [link.partial for link in whole.links] in ([], [False])
     [link] = partial.links
     assert link.partial and link.candidate_part is None
@@ -193,14 +200,23 @@ def test_a_clause_of_a_reference_sentence_is_a_partial_link_that_records_its_cha
     assert BUDGET[start:end] == "and heavy storms flooded the coastal villages near the harbour overnight."
 
 
-def test_two_candidate_sentences_share_out_the_clauses_of_one_reference_sentence():
+def test_candidate_sentences_apart_share_out_the_clauses_of_one_reference_sentence():
     candidate = sentences("cand", ["The finance minister resigned on Monday after a dispute over the budget.",
+                                   "The football club celebrated its championship with a parade downtown.",
                                    "Heavy storms flooded the coastal villages near the harbour overnight."])
-    alignment = align_comparable("cand", candidate, [("ref", sentences("ref", [BUDGET]))], FakeEncoder(),
-                                 AlignParameters(partial_links=True))
-    assert pairs(alignment) == [((0,), (0,)), ((1,), (0,))]
-    parts = [link.reference_part for link in alignment.links]
-    assert parts[0][1] <= parts[1][0]  # the shared sentence's clauses go one to each link
+    reference = sentences("ref", [BUDGET, REFERENCE[3]])
+    alignment = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder())
+    assert pairs(alignment) == [((0,), (0,)), ((1,), (1,)), ((2,), (0,))]
+    first, _, second = alignment.links
+    assert first.partial and second.partial
+    assert first.reference_part[1] <= second.reference_part[0]  # the shared sentence's clauses go one to each link
+
+
+def test_consecutive_sentences_that_share_out_one_reference_sentence_are_a_split_of_it():
+    candidate = sentences("cand", ["The finance minister resigned on Monday after a dispute over the budget.",
+                                   "Heavy storms flooded the coastal villages near the harbour overnight."], [0, 0])
+    alignment = align_comparable("cand", candidate, [("ref", sentences("ref", [BUDGET]))], FakeEncoder())
+    assert pairs(alignment) == [((0, 1), (0,))] and not alignment.links[0].partial
 
 
 class PairVerifierStub:
@@ -217,25 +233,22 @@ class PairVerifierStub:
         return np.array([1.0 if pair in self.believed else 0.0 for pair in zip(candidates, references)])
 
 
-def test_the_verifier_overrules_a_cosine_that_prefers_an_on_topic_sentence():
-    # the candidate shares more words with reference 0, but renders reference 1
-    candidate = sentences("cand", ["The finance minister resigned on Monday over the budget vote."])
-    reference = sentences("ref", ["The finance minister spoke on Monday about the budget vote.",
-                                  "The treasury chief quit at the start of the week after the budget was rejected."])
-    believed = {(candidate[0].text, reference[1].text)}
-    plain = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters(skip_cost=0.2))
+def test_a_link_the_verifier_doubts_is_dropped_and_one_it_believes_stays():
+    candidate = sentences("cand", [REFERENCE[0], "The football club held a parade downtown after its championship."])
+    reference = sentences("ref", REFERENCE)
+    believed = {(REFERENCE[0], REFERENCE[0])}
+    plain = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters(verifier_weight=0))
     verified = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(),
-                                AlignParameters(skip_cost=0.2, verifier_weight=1.0, verify_floor=-1.0),
-                                PairVerifierStub(believed))
-    assert pairs(plain) == [((0,), (0,))]
-    assert pairs(verified) == [((0,), (1,))]
+                                AlignParameters(verifier_weight=2.0), PairVerifierStub(believed))
+    assert pairs(plain) == [((0,), (0,)), ((1,), (3,))]
+    assert pairs(verified) == [((0,), (0,))]
 
 
 def test_the_verifier_reads_only_each_candidate_blocks_best_pairs_above_the_floor():
     candidate = sentences("cand", REFERENCE[:2])
     verifier = PairVerifierStub(set())
     align_comparable("cand", candidate, [("ref", sentences("ref", REFERENCE))], FakeEncoder(),
-                     AlignParameters(verifier_weight=0.5, verify_top=2, verify_floor=-0.3), verifier)
+                     AlignParameters(partial_links=False, verifier_weight=0.5, verify_top=2, verify_floor=-0.3), verifier)
     blocks = 3  # two sentences and their merge
     assert 0 < len(verifier.read) <= 2 * blocks
     assert (REFERENCE[0], REFERENCE[0]) in verifier.read
