@@ -225,7 +225,8 @@ accuracy {dev['accuracy']:.3f}, ROC AUC {dev['auc']:.3f}.
 **Held-out evaluation**: the seeds' hand-aligned gold and the synthetic comparable documents,
 `python -m benchmarks.seed_alignment` and `python benchmarks/alignment.py` (docs/alignment.md).
 
-**Data licences and attribution.**
+**Data licences and attribution** (of mtqa's training corpus; the link verifier reads only its WMT
+DA texts).
 {LICENCES}
 """
 

@@ -484,7 +484,7 @@ def test_mtqa_doctor_lists_every_model_with_its_size_and_load_time():
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["model", "kind", "package", "size", "load", "status"]
     rows = {line.split()[0]: line for line in lines[1:-1]}
-    assert set(rows) == set(PACKAGED) == {"minilm", "smollm2", "ngram", "spacy-en", "wordfreq", "estimator"}
+    assert set(rows) == set(PACKAGED) == {"minilm", "smollm2", "ngram", "spacy-en", "wordfreq", "estimator", "link-verifier"}
     for name, line in rows.items():
         assert line.rstrip().endswith("ok"), line
         assert " MB " in line and " s " in line, line
