@@ -70,9 +70,9 @@ class AlignParameters:
     merge_penalty: float = 0.02  # per sentence beyond the first on each side
     paragraph_penalty: float = 0.05  # per paragraph break inside a merged block
     many_to_many: bool = False  # allow links that merge sentences on both sides at once
-    partial_links: bool = True  # links between a clause of one sentence and (a clause of) another
+    partial_links: bool = False  # links between a clause of one sentence and (a clause of) another
     partial_penalty: float = 0.2  # what a partial link pays beyond a whole one
-    verifier_weight: float = 0.6  # gain lost per unit of the verifier's probability below verifier_offset; 0: off
+    verifier_weight: float = 0.0  # gain lost per unit of the verifier's probability below verifier_offset; 0: off
     verifier_offset: float = 0.3
     verify_floor: float = 0.0  # pairs of lower gain are not read (a veto cannot make them links)
     verify_top: int = 3  # each candidate block's pairs of highest gain the verifier reads

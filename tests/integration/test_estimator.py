@@ -69,8 +69,9 @@ def test_the_link_verifier_believes_a_counterpart_and_doubts_the_same_storys_oth
 def test_the_pipeline_records_the_link_verifier_it_aligned_with():
     reference = mtqa.document_from_text("\n\n".join(CANDIDATES[1:3]) + "\n", "reference", "ref")
     candidate = mtqa.document_from_text("\n\n".join(CANDIDATES[:3:2]) + "\n", "candidate", "mt")
-    result = mtqa.assess(reference, candidate, fluency_model="ngram", find_errors=False)
+    result = mtqa.assess(reference, candidate, fluency_model="ngram", find_errors=False, partial_links=True,
+                         verifier_weight=0.6)
     assert result.signature["models"]["link-verifier"]["name"] == "link-verifier"
     assert set(result.sentences.status) <= {"aligned", "partial"}
-    off = mtqa.assess(reference, candidate, fluency_model="ngram", find_errors=False, verifier_weight=0.0)
+    off = mtqa.assess(reference, candidate, fluency_model="ngram", find_errors=False)  # the default: no verifier
     assert "link-verifier" not in off.signature["models"]

@@ -79,14 +79,14 @@ def test_max_merge_of_one_allows_only_one_to_one_links():
     reference = ["The minister resigned on Monday, and parliament rejected the national budget for the second time."]
     candidate = ["The minister resigned on Monday.", "Parliament rejected the national budget for the second time."]
     split = align_comparable("cand", sentences("cand", candidate, [0, 0]), [("ref", sentences("ref", reference))],
-                             FakeEncoder(), AlignParameters())
+                             FakeEncoder(), AlignParameters(partial_links=True))
     assert pairs(split) == [((0, 1), (0,))] and not split.links[0].partial
     whole = align_comparable("cand", sentences("cand", candidate, [0, 0]), [("ref", sentences("ref", reference))],
                              FakeEncoder(), AlignParameters(max_merge=1, partial_links=False))
     assert len(whole.links) <= 1 and all(len(link.candidate_ids) == 1 for link in whole.links)
     # with partial links, each sentence takes its own clause of the reference sentence instead
     shared = align_comparable("cand", sentences("cand", candidate, [0, 0]), [("ref", sentences("ref", reference))],
-                              FakeEncoder(), AlignParameters(max_merge=1))
+                              FakeEncoder(), AlignParameters(max_merge=1, partial_links=True))
     assert pairs(shared) == [((0,), (0,)), ((1,), (0,))] and all(link.partial for link in shared.links)
 
 
@@ -184,6 +184,7 @@ def test_clauses_cut_at_punctuation_and_clause_words_and_join_short_pieces():
     assert clauses("Too short, to cut.") == [(0, 18)]
 
 
+PARTIAL = AlignParameters(partial_links=True)
 BUDGET = ("The finance minister resigned on Monday after a dispute over the budget, "
           "and heavy storms flooded the coastal villages near the harbour overnight.")
 
@@ -191,8 +192,8 @@ BUDGET = ("The finance minister resigned on Monday after a dispute over the budg
 def test_a_clause_of_a_reference_sentence_is_a_partial_link_that_records_its_characters():
     candidate = sentences("cand", ["Heavy storms flooded the coastal villages near the harbour overnight."])
     reference = sentences("ref", [BUDGET])
-    whole = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters(partial_links=False))
-    partial = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters())
+    whole = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters())
+    partial = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), AlignParameters(partial_links=True))
     assert [link.partial for link in whole.links] in ([], [False])
     [link] = partial.links
     assert link.partial and link.candidate_part is None
@@ -205,7 +206,7 @@ def test_candidate_sentences_apart_share_out_the_clauses_of_one_reference_senten
                                    "The football club celebrated its championship with a parade downtown.",
                                    "Heavy storms flooded the coastal villages near the harbour overnight."])
     reference = sentences("ref", [BUDGET, REFERENCE[3]])
-    alignment = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder())
+    alignment = align_comparable("cand", candidate, [("ref", reference)], FakeEncoder(), PARTIAL)
     assert pairs(alignment) == [((0,), (0,)), ((1,), (1,)), ((2,), (0,))]
     first, _, second = alignment.links
     assert first.partial and second.partial
@@ -215,7 +216,7 @@ def test_candidate_sentences_apart_share_out_the_clauses_of_one_reference_senten
 def test_consecutive_sentences_that_share_out_one_reference_sentence_are_a_split_of_it():
     candidate = sentences("cand", ["The finance minister resigned on Monday after a dispute over the budget.",
                                    "Heavy storms flooded the coastal villages near the harbour overnight."], [0, 0])
-    alignment = align_comparable("cand", candidate, [("ref", sentences("ref", [BUDGET]))], FakeEncoder())
+    alignment = align_comparable("cand", candidate, [("ref", sentences("ref", [BUDGET]))], FakeEncoder(), PARTIAL)
     assert pairs(alignment) == [((0, 1), (0,))] and not alignment.links[0].partial
 
 
