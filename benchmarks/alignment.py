@@ -212,16 +212,16 @@ def main(argv: list[str] | None = None) -> int:
         f"synthetic comparable documents ({args.cases} cases): {len(pairs)} pairs (seed {args.seed}), "
         f"{first.links.gold} gold links ({kinds}), {first.non_content.gold} furniture sentences"
     )
-    print(f"{'system':<18} {'link P':>7} {'link R':>7} {'link F1':>8} {'non-content P':>14} {'non-content R':>14} {'seconds':>8}")
+    print(f"{'system':<20} {'link P':>7} {'link R':>7} {'link F1':>8} {'non-content P':>14} {'non-content R':>14} {'seconds':>8}")
     for name, r in results.items():
         print(
-            f"{name:<18} {r.links.precision:7.3f} {r.links.recall:7.3f} {r.links.f1:8.3f} "
+            f"{name:<20} {r.links.precision:7.3f} {r.links.recall:7.3f} {r.links.f1:8.3f} "
             f"{r.non_content.precision:14.3f} {r.non_content.recall:14.3f} {r.seconds:8.1f}"
         )
     print("link precision / recall by the kind of the candidate's unit:")
     for name, r in results.items():
         figures = "  ".join(f"{kind} {r.by_kind[kind].precision:.3f} / {r.by_kind[kind].recall:.3f}" for kind in KINDS)
-        print(f"  {name:<18} {figures}")
+        print(f"  {name:<20} {figures}")
     print(f"mtqa link confidence vs. correctness: {_calibration(first.confidences)}")
     print(f"total run time {time.perf_counter() - started:.1f} s (model loading included)")
     return 0

@@ -6,7 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 import mtqa
-from mtqa.backends.estimator import LearnedEstimator, LinkVerifier, estimator_dir, link_verifier
+from mtqa.backends.estimator import (
+    LearnedEstimator,
+    LinkVerifier,
+    estimator_dir,
+    link_verifier,
+)
 from mtqa.backends.packaged import PACKAGED
 
 REFERENCE = "Asked by AFP, the Pentagon refused to comment on this information."
