@@ -19,7 +19,6 @@ Fixed seeds throughout; the same data, size and package versions give the same w
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import random
@@ -30,7 +29,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from training.loop import base_model, fine_tune, hardware, length_batches
+from training.loop import (
+    base_model,
+    command_line,
+    fine_tune,
+    hardware,
+    length_batches,
+    save,
+)
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "train"
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "estimator"
@@ -212,7 +218,6 @@ def f1_bad(labels: np.ndarray, probabilities: np.ndarray, threshold: float) -> f
 def train(data: Path, size_name: str, out: Path) -> dict:
     import torch
 
-    from mtqa.backends.estimator import CONFIG_FILE, WEIGHTS_FILE
     from mtqa.backends.packaged import DEFAULT_ENCODER
 
     size = SIZES[size_name]
@@ -250,8 +255,6 @@ def train(data: Path, size_name: str, out: Path) -> dict:
             threshold = float(grid[int(np.argmax(scores))])
             figures[name].update(f1_bad=max(scores), f1_bad_all_bad=f1_bad(labels, np.ones_like(probabilities), 0.5),
                                  word_threshold=threshold)
-    out.mkdir(parents=True, exist_ok=True)
-    torch.save({k: v.half() for k, v in model.trained_state().items()}, out / WEIGHTS_FILE)
     counts = pd.Series([e.source for e in train_examples]).value_counts().sort_index().to_dict()
     config = {
         "encoder": DEFAULT_ENCODER,
@@ -266,13 +269,10 @@ def train(data: Path, size_name: str, out: Path) -> dict:
         "hardware": hardware(),
         "dev": figures,
     }
-    (out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    (out / CARD_FILE).write_text(model_card(config), encoding="utf-8")
-    print(json.dumps(config["dev"], indent=2))
+    save(out, model.trained_state(), config, model_card(config))
     return config
 
 
-CARD_FILE = "MODEL_CARD.md"
 LICENCES = """\
 - WMT21 and WMT22 news DA judgements (wmt-conference/wmt21-news-systems, wmt22-news-systems): research
   data without a licence file, "provided for research purposes only"; cite Akhbardeh et al. 2021 and
@@ -325,12 +325,7 @@ their reference; longer pairs are truncated.
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=SHARED, help="the training corpus (shared/data/train)")
-    parser.add_argument("--size", choices=sorted(SIZES), default="cpu")
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
-    train(args.data, args.size, args.out)
+    command_line(__doc__.split("\n\n")[0], SIZES, SHARED, OUT, train)
 
 
 if __name__ == "__main__":

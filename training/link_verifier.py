@@ -20,7 +20,6 @@ MiniLM is trained; only the layers and the head ship (float16).
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import time
@@ -31,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from training.estimator import LICENCES, SEED, SHARED, is_dev
-from training.loop import base_model, fine_tune, hardware, length_batches
+from training.loop import (
+    base_model,
+    command_line,
+    fine_tune,
+    hardware,
+    length_batches,
+    save,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "link_verifier"
 
@@ -157,7 +163,6 @@ def _auc(labels: np.ndarray, scores: np.ndarray, rankdata) -> float:
 def train(data: Path, size_name: str, out: Path) -> dict:
     import torch
 
-    from mtqa.backends.estimator import CONFIG_FILE, WEIGHTS_FILE
     from mtqa.backends.packaged import DEFAULT_ENCODER
 
     size = SIZES[size_name]
@@ -178,9 +183,6 @@ def train(data: Path, size_name: str, out: Path) -> dict:
               size.head_learning_rate, started)
     training_seconds = time.time() - started
     dev = evaluate(model, tokenizer, dev_pairs, size, torch)
-    out.mkdir(parents=True, exist_ok=True)
-    state = {k: v for k, v in model.trained_state().items() if not k.startswith("word_head")}
-    torch.save({k: v.half() for k, v in state.items()}, out / WEIGHTS_FILE)
     config = {
         "encoder": DEFAULT_ENCODER,
         "trained_layers": size.trained_layers,
@@ -195,9 +197,8 @@ def train(data: Path, size_name: str, out: Path) -> dict:
         "hardware": hardware(),
         "dev": dev,
     }
-    (out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    (out / "MODEL_CARD.md").write_text(model_card(config), encoding="utf-8")
-    print(json.dumps(dev, indent=2))
+    state = {k: v for k, v in model.trained_state().items() if not k.startswith("word_head")}  # untrained
+    save(out, state, config, model_card(config))
     return config
 
 
@@ -232,12 +233,7 @@ DA texts).
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=SHARED, help="the training corpus (shared/data/train)")
-    parser.add_argument("--size", choices=sorted(SIZES), default="cpu")
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
-    train(args.data, args.size, args.out)
+    command_line(__doc__.split("\n\n")[0], SIZES, SHARED, OUT, train)
 
 
 if __name__ == "__main__":

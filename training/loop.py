@@ -4,11 +4,16 @@ twentieth of the steps then linear decay, gradients clipped at norm 1)."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import platform
 import random
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
+
+CARD_FILE = "MODEL_CARD.md"
 
 Item = TypeVar("Item")
 
@@ -70,3 +75,27 @@ def hardware() -> str:
     import torch
 
     return f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+
+
+def save(out: Path, state: dict, config: dict, card: str) -> None:
+    """Write what ships: the trained tensors in float16, the config the loader reads, the model card."""
+    import torch
+
+    from mtqa.backends.estimator import CONFIG_FILE, WEIGHTS_FILE
+
+    out.mkdir(parents=True, exist_ok=True)
+    torch.save({k: v.half() for k, v in state.items()}, out / WEIGHTS_FILE)
+    (out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    (out / CARD_FILE).write_text(card, encoding="utf-8")
+    print(json.dumps(config["dev"], indent=2))
+
+
+def command_line(description: str, sizes: dict, data: Path, out: Path,
+                 train: Callable[[Path, str, Path], dict]) -> None:
+    """A training script's command line: ``--data``, ``--size`` and ``--out``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, default=data, help="the training corpus (shared/data/train)")
+    parser.add_argument("--size", choices=sorted(sizes), default="cpu")
+    parser.add_argument("--out", type=Path, default=out)
+    args = parser.parse_args()
+    train(args.data, args.size, args.out)

@@ -190,8 +190,6 @@ class LinkVerifier:
 
     def __call__(self, candidates: Sequence[str], references: Sequence[str]) -> np.ndarray:
         """The probability that each candidate renders its reference (the sentence head's logistic)."""
-        if not len(candidates):
-            return np.zeros(0)
         return 1.0 / (1.0 + np.exp(-self.estimator.scores(candidates, references)))
 
 

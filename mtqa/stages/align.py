@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -200,7 +201,7 @@ def _stems(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class _Side:
-    """One side's blocks and what the gain needs to know about each."""
+    """One side's blocks and what the gain needs to know about each (computed once, when first read)."""
 
     sentences: list[Sentence]
     clauses: list[list[tuple[int, int]]]  # each sentence's clauses (one span when partial links are off)
@@ -214,7 +215,7 @@ class _Side:
         ]
         return cls(sentences, spans, _blocks(sentences, parameters.max_merge, spans))
 
-    @property
+    @cached_property
     def texts(self) -> list[str]:
         return [self.text(b) for b in self.blocks]
 
@@ -223,29 +224,29 @@ class _Side:
             return self.sentences[block.positions[0]].text[block.part[0]:block.part[1]]
         return " ".join(self.sentences[i].text for i in block.positions)
 
-    @property
+    @cached_property
     def log_length(self) -> np.ndarray:
         return np.array([math.log(max(len(t), 1)) for t in self.texts])
 
-    @property
+    @cached_property
     def extra(self) -> np.ndarray:
         return np.array([len(b.positions) - 1 for b in self.blocks])
 
-    @property
+    @cached_property
     def breaks(self) -> np.ndarray:
         return np.array([len({self.sentences[i].paragraph for i in b.positions}) - 1 for b in self.blocks])
 
-    @property
+    @cached_property
     def is_part(self) -> np.ndarray:
         return np.array([b.part is not None for b in self.blocks])
 
-    @property
+    @cached_property
     def share(self) -> np.ndarray:
         """The share of its sentence's characters a block holds (1 for whole sentences)."""
         return np.array([1.0 if b.part is None else (b.part[1] - b.part[0]) / max(len(self.sentences[b.positions[0]].text), 1)
                          for b in self.blocks])
 
-    @property
+    @cached_property
     def stems(self) -> list[set[str]]:
         singles = [_stems(s.text) for s in self.sentences]
         return [_stems(self.text(b)) if b.part is not None else set().union(*(singles[i] for i in b.positions))
