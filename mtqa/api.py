@@ -97,10 +97,13 @@ class AssessmentReport(Assessment):
 
 
 def assess(reference, candidates, *, options: AssessOptions | None = None, progress: bool = False,
-           **overrides) -> AssessmentReport:
+           client=None, **overrides) -> AssessmentReport:
     """Assess candidate translations against one reference (or several: the first is primary); see
-    :func:`mtqa.pipeline.run.assess`."""
-    return AssessmentReport.of(run.assess(reference, candidates, options=options, progress=progress, **overrides))
+    :func:`mtqa.pipeline.run.assess` (``client``: a ``distributed.Client`` whose workers run the
+    language model's passes)."""
+    return AssessmentReport.of(
+        run.assess(reference, candidates, options=options, progress=progress, client=client, **overrides)
+    )
 
 
 def assess_frame(frame, candidate: str | list[str], reference: str | None = None, source: str | None = None,

@@ -10,6 +10,9 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Every test computes afresh (and leaves the user's result cache alone); the cache's own tests turn it
+# on in a folder of their own.
+os.environ.setdefault("MTQA_NO_CACHE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

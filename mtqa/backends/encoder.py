@@ -1,5 +1,5 @@
 """The sentence encoder: sentence and token embeddings from a sentence-transformers model, each distinct
-text encoded once per process."""
+text encoded once per process (and kept in the on-disk result cache)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from mtqa.backends.packaged import (
     PACKAGED,
     quiet_libraries,
 )
+from mtqa.backends.result_cache import cached, fingerprint, text_key
 
 
 class SentenceEncoder:
@@ -25,15 +26,20 @@ class SentenceEncoder:
 
     def __init__(self, name_or_path: str = DEFAULT_ENCODER, batch_size: int = DEFAULT_BATCH_SIZE):
         packaged = PACKAGED.get(name_or_path)
-        location = str(packaged.locate()) if packaged else name_or_path
+        self.location = str(packaged.locate()) if packaged else name_or_path
+        self.name = name_or_path
+        self.batch_size = batch_size
+        self._cache: dict[str, np.ndarray] = {}
+        self._token_cache: dict[str, TokenVectors] = {}
+        self._namespace = f"encoder:{name_or_path}|{fingerprint(self.location)}"
+
+    @functools.cached_property
+    def model(self):
+        """The weights, loaded at the first text the memory and the on-disk cache do not hold."""
         quiet_libraries()
         from sentence_transformers import SentenceTransformer
 
-        self.name = name_or_path
-        self.batch_size = batch_size
-        self.model = SentenceTransformer(location, device="cpu")
-        self._cache: dict[str, np.ndarray] = {}
-        self._token_cache: dict[str, TokenVectors] = {}
+        return SentenceTransformer(self.location, device="cpu")
 
     @property
     def dimension(self) -> int:
@@ -42,18 +48,23 @@ class SentenceEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         missing = sorted({t for t in texts if t not in self._cache}, key=len)
         if missing:
-            vectors = self.model.encode(
-                missing,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            self._cache.update(zip(missing, vectors.astype(np.float32)))
+            def compute(positions: list[int]):
+                todo = [missing[p] for p in positions]
+                vectors = self.model.encode(
+                    todo,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                return zip(positions, vectors.astype(np.float32))
+
+            vectors = cached(f"{self._namespace}|sentence", [text_key(t) for t in missing], compute,
+                             _encode_array, _decode_vector)
+            self._cache.update(zip(missing, vectors))
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
-
 
     def token_embeddings(self, texts: list[str]) -> list[TokenVectors]:
         """Contextual word-piece vectors (L2-normalised) with their character offsets into each text.
@@ -63,15 +74,20 @@ class SentenceEncoder:
         """
         missing = sorted({t for t in texts if t not in self._token_cache}, key=len)
         if missing:
-            outputs = self.model.encode(
-                missing,
-                batch_size=self.batch_size,
-                output_value="token_embeddings",
-                convert_to_numpy=False,
-                show_progress_bar=False,
-            )
-            for text, output in zip(missing, outputs):
-                self._token_cache[text] = self._token_vectors(text, output.float().cpu().numpy())
+            def compute(positions: list[int]):
+                todo = [missing[p] for p in positions]
+                outputs = self.model.encode(
+                    todo,
+                    batch_size=self.batch_size,
+                    output_value="token_embeddings",
+                    convert_to_numpy=False,
+                    show_progress_bar=False,
+                )
+                return ((p, self._token_vectors(t, o.float().cpu().numpy())) for p, t, o in zip(positions, todo, outputs))
+
+            pieces = cached(f"{self._namespace}|tokens", [text_key(t) for t in missing], compute,
+                            _encode_token_vectors, _decode_token_vectors)
+            self._token_cache.update(zip(missing, pieces))
         return [self._token_cache[t] for t in texts]
 
     def _token_vectors(self, text: str, vectors: np.ndarray) -> TokenVectors:
@@ -93,6 +109,32 @@ class TokenVectors:
     vectors: np.ndarray  # (n, dimension) float32
 
 
-@functools.cache
+def _encode_array(vector: np.ndarray) -> bytes:
+    return np.ascontiguousarray(vector, dtype="<f4").tobytes()
+
+
+def _decode_vector(value: bytes) -> np.ndarray:
+    return np.frombuffer(value, dtype="<f4").astype(np.float32)
+
+
+def _encode_token_vectors(pieces: TokenVectors) -> bytes:
+    n, dimension = pieces.vectors.shape
+    header = np.array([n, dimension], dtype="<i8").tobytes()
+    return header + np.ascontiguousarray(pieces.offsets, dtype="<i8").tobytes() + _encode_array(pieces.vectors)
+
+
+def _decode_token_vectors(value: bytes) -> TokenVectors:
+    n, dimension = np.frombuffer(value[:16], dtype="<i8").tolist()
+    offsets = np.frombuffer(value[16 : 16 + 16 * n], dtype="<i8").reshape(n, 2).astype(np.int64)
+    vectors = np.frombuffer(value[16 + 16 * n :], dtype="<f4").reshape(n, dimension).astype(np.float32)
+    return TokenVectors(offsets, vectors)
+
+
 def sentence_encoder(name_or_path: str = DEFAULT_ENCODER, batch_size: int = DEFAULT_BATCH_SIZE) -> SentenceEncoder:
+    """The process's encoder for a model and batch size (one, however it is asked for)."""
+    return _sentence_encoder(name_or_path, batch_size)
+
+
+@functools.cache
+def _sentence_encoder(name_or_path: str, batch_size: int) -> SentenceEncoder:
     return SentenceEncoder(name_or_path, batch_size)

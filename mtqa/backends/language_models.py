@@ -28,11 +28,13 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 from mtqa.backends.packaged import PACKAGED, cache_dir, quiet_libraries
+from mtqa.backends.result_cache import cached, fingerprint, text_key
+from mtqa.backends.workers import is_distributed, run_chunks
 from mtqa.core.exceptions import InputError
-from mtqa.core.progress import track
+from mtqa.core.progress import progress_bar, track
 
 LN2 = math.log(2.0)
 
@@ -79,6 +81,8 @@ class CausalLM(LanguageModel):
     # stage reads the candidates alone as the explained-bits metric did; the second asking costs
     # nothing. Beyond this many texts, the oldest are scored again.
     MEMO_SIZE = 50_000
+    CHUNK = 512  # texts scored between two writes to the on-disk cache
+    DISTRIBUTED_CHUNK = 64  # texts a Dask worker scores at a time
 
     def __init__(
         self,
@@ -88,23 +92,18 @@ class CausalLM(LanguageModel):
         max_rows: int = 8,
     ):
         quiet_libraries()
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoConfig, AutoTokenizer
 
-        # Subnormal floats are slow on CPUs: SmolLM2 runs 4.4x slower without flushing them (MODELS.md).
-        torch.set_flush_denormal(True)
         self.name = name or str(location)
         self.location = str(location)
         self.max_rows = max_rows  # 1: one sentence per forward pass (no batching)
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self.location)
-            self.model = AutoModelForCausalLM.from_pretrained(self.location, dtype=torch.float32)
+            config = AutoConfig.from_pretrained(self.location)
         except (OSError, ValueError) as error:
             raise InputError(self.location, f"cannot load a causal language model: {_first_line(error)}") from None
-        self.model.eval()
         if not getattr(self.tokenizer, "is_fast", False):
             raise InputError(self.location, "the tokenizer has no character offsets (a fast tokenizer is needed)")
-        config = self.model.config
         if start_token is not None:
             self.bos_id = self.tokenizer.convert_tokens_to_ids(start_token)
         else:
@@ -115,6 +114,22 @@ class CausalLM(LanguageModel):
         max_positions = getattr(config, "max_position_embeddings", None) or self.MAX_WINDOW
         self.window = min(self.MAX_WINDOW, max_positions) - 1
         self._memo: OrderedDict[tuple[str, str], tuple[TokenSurprisal, ...]] = OrderedDict()
+        self._namespace = f"{self.signature()}|{fingerprint(self.location)}"
+        self.spec = (self.location, max_rows)  # how a Dask worker builds the same model: language_model(*spec)
+
+    @functools.cached_property
+    def model(self):
+        """The weights, loaded at the first text the memory and the on-disk cache do not hold."""
+        import torch
+        from transformers import AutoModelForCausalLM
+
+        # Subnormal floats are slow on CPUs: SmolLM2 runs 4.4x slower without flushing them (MODELS.md).
+        torch.set_flush_denormal(True)
+        try:
+            model = AutoModelForCausalLM.from_pretrained(self.location, dtype=torch.float32)
+        except (OSError, ValueError) as error:
+            raise InputError(self.location, f"cannot load a causal language model: {_first_line(error)}") from None
+        return model.eval()
 
     def signature(self) -> str:
         return (
@@ -153,7 +168,14 @@ class CausalLM(LanguageModel):
         found = {key: self._memo[key] for key in dict.fromkeys(keys) if key in self._memo}
         missing = [key for key in dict.fromkeys(keys) if key not in found]
         if missing:
-            found.update(zip(missing, map(tuple, self._score(missing, progress, label))))
+            scored = cached(
+                self._namespace,
+                [text_key(context, text) for context, text in missing],
+                lambda positions: self._score_chunks([missing[p] for p in positions], positions, progress, label),
+                _encode_tokens,
+                _decode_tokens,
+            )
+            found.update(zip(missing, scored))
         for key, tokens in found.items():  # most recently asked last: the oldest are forgotten first
             self._memo[key] = tokens
             self._memo.move_to_end(key)
@@ -161,12 +183,38 @@ class CausalLM(LanguageModel):
             self._memo.popitem(last=False)
         return [list(found[key]) for key in keys]
 
+    def _score_chunks(
+        self, keys: list[tuple[str, str]], positions: list[int], progress: bool, label: str
+    ) -> Iterator[tuple[int, tuple[TokenSurprisal, ...]]]:
+        """(position, tokens) of each key, a chunk of texts of similar length at a time: the on-disk
+        cache keeps each chunk as soon as it is scored, and a Dask cluster scores chunks at once."""
+        pieces = [self._pieces(text, context) for context, text in keys]
+        order = sorted(range(len(keys)), key=lambda k: sum(len(before) + len(ids) for before, ids, _ in pieces[k]))
+        size = self.DISTRIBUTED_CHUNK if is_distributed() else self.CHUNK
+        chunks = [order[i : i + size] for i in range(0, len(order), size)]
+        with progress_bar(sum(map(len, pieces)), label, enabled=progress) as bar:
+            if is_distributed():
+                import torch
+
+                threads = torch.get_num_threads()
+                work = [(self.spec, threads, [pieces[k] for k in chunk]) for chunk in chunks]
+                results = run_chunks(_score_on_worker, work)
+            else:
+                results = (self._score([pieces[k] for k in chunk], bar.update) for chunk in chunks)
+            for chunk, scored in zip(chunks, results):
+                for k, tokens in zip(chunk, scored):
+                    yield positions[k], tuple(tokens)
+                if is_distributed():
+                    bar.update(sum(len(pieces[k]) for k in chunk))
+
     def _score(
-        self, keys: Sequence[tuple[str, str]], progress: bool, label: str
+        self, texts: Sequence[list[tuple[list[int], list[int], list[tuple[int, int]]]]],
+        advance: Callable[[int], object] = lambda n: None,
     ) -> list[list[TokenSurprisal]]:
+        """Forward passes over the texts' pieces (:meth:`_pieces`), grouped by padded length."""
         import torch
 
-        pieces = [(t, piece) for t, (context, text) in enumerate(keys) for piece in self._pieces(text, context)]
+        pieces = [(t, piece) for t, text_pieces in enumerate(texts) for piece in text_pieces]
         # Pieces of one padded length share forward passes of one fixed shape.
         buckets: dict[tuple[int, int], list[int]] = {}
         for p, (_, (before, ids, _)) in enumerate(pieces):
@@ -176,8 +224,9 @@ class CausalLM(LanguageModel):
             for shape, members in sorted(buckets.items(), key=lambda item: item[0][1])
             for i in range(0, len(members), shape[0])
         ]
+        body, head = self.model.base_model, self.model.get_output_embeddings()
         bits: dict[int, list[float]] = {}
-        for (rows, length), members in track(batches, label, enabled=progress):
+        for (rows, length), members in batches:
             input_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
             mask = torch.zeros((rows, length), dtype=torch.long)
             input_ids[:, 0], mask[:, 0] = self.bos_id, 1  # unused rows: a lone BOS
@@ -186,17 +235,47 @@ class CausalLM(LanguageModel):
                 input_ids[row, 1 : len(before) + len(ids) + 1] = torch.tensor(before + ids)
                 mask[row, : len(before) + len(ids) + 1] = 1
             with torch.inference_mode():
-                logits = self.model(input_ids=input_ids, attention_mask=mask).logits
-                log_probs = torch.log_softmax(logits.float(), dim=-1)
-            for row, p in enumerate(members):
-                before, ids, _ = pieces[p][1]
-                positions = torch.arange(len(before), len(before) + len(ids))
-                picked = log_probs[row, positions, input_ids[row, positions + 1]]
-                bits[p] = (-picked / LN2).tolist()
-        result: list[list[TokenSurprisal]] = [[] for _ in keys]
+                hidden = body(input_ids=input_ids, attention_mask=mask).last_hidden_state
+                for row, p in enumerate(members):
+                    # The output layer reads only the positions that predict a scored token (not the
+                    # context, not the padding), one row at a time: a shape that depends only on
+                    # the text keeps its numbers independent of its neighbours in the batch.
+                    before, ids, _ = pieces[p][1]
+                    positions = torch.arange(len(before), len(before) + len(ids))
+                    log_probs = torch.log_softmax(head(hidden[row, positions]).float(), dim=-1)
+                    picked = log_probs[torch.arange(len(ids)), input_ids[row, positions + 1]]
+                    bits[p] = (-picked / LN2).tolist()
+            advance(len(members))
+        result: list[list[TokenSurprisal]] = [[] for _ in texts]
         for p, (t, (_, _, offsets)) in enumerate(pieces):
             result[t].extend(TokenSurprisal(s, e, b) for (s, e), b in zip(offsets, bits[p]))
         return result
+
+
+def _score_on_worker(spec: tuple[str, int], threads: int, texts) -> list[list[TokenSurprisal]]:
+    """A chunk's forward passes on a Dask worker, with the worker's own copy of the model (loaded once).
+    A float sum may round differently when it is split over another number of threads, so the worker
+    uses as many as the calling process: its numbers are then the local run's, bit for bit."""
+    import torch
+
+    torch.set_num_threads(threads)
+    return language_model(*spec)._score(texts)
+
+
+def _encode_tokens(tokens: tuple[TokenSurprisal, ...]) -> bytes:
+    import numpy as np
+
+    offsets = np.array([(t.start, t.end) for t in tokens], dtype="<i4").reshape(-1, 2)
+    return offsets.tobytes() + np.array([t.surprisal for t in tokens], dtype="<f8").tobytes()
+
+
+def _decode_tokens(value: bytes) -> tuple[TokenSurprisal, ...]:
+    import numpy as np
+
+    n = len(value) // 16  # two int32 offsets and one float64 a token
+    offsets = np.frombuffer(value[: 8 * n], dtype="<i4").reshape(-1, 2).tolist()
+    bits = np.frombuffer(value[8 * n :], dtype="<f8").tolist()
+    return tuple(TokenSurprisal(s, e, b) for (s, e), b in zip(offsets, bits))
 
 
 class TrigramLM(LanguageModel):
@@ -345,10 +424,13 @@ def language_model(name_or_path: str = DEFAULT_LANGUAGE_MODEL, max_rows: int = 8
         location = dequantised_copy(packaged.locate(), packaged.cached_copy)
         # The instruct GGUF declares <|im_start|> as BOS, which primes a chat turn; SmolLM2 was
         # pre-trained with <|endoftext|> between documents, after which first words cost ~4 bits less.
-        return CausalLM(location, packaged.name, start_token="<|endoftext|>", max_rows=max_rows)
-    if packaged is not None:
+        model = CausalLM(location, packaged.name, start_token="<|endoftext|>", max_rows=max_rows)
+    elif packaged is not None:
         raise InputError(None, f"{name_or_path} is a {packaged.kind} model, not a language model")
-    return CausalLM(_location(name_or_path), max_rows=max_rows)
+    else:
+        model = CausalLM(_location(name_or_path), max_rows=max_rows)
+    model.spec = (name_or_path, max_rows)  # a worker resolves the name on its own machine
+    return model
 
 
 # A word: letters/digits, joined by inner hyphens, apostrophes, periods, commas, colons or slashes

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from mtqa.backends.encoder import SentenceEncoder, TokenVectors
 from mtqa.backends.packaged import PACKAGED, quiet_libraries
+from mtqa.backends.result_cache import cached, fingerprint, text_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -117,22 +119,56 @@ def _words(doc: "Doc") -> tuple[Word, ...]:
 
 
 class Analyser:
-    """spaCy analyses of texts, each distinct text parsed once per process."""
+    """spaCy analyses of texts, each distinct text parsed once per process (and kept in the on-disk
+    result cache, without the tok2vec tensor, which mtqa does not read)."""
 
     def __init__(self, model: str = "spacy-en", batch_size: int = 64):
         self.nlp = spacy_pipeline(model)
         self.batch_size = batch_size
         self._cache: dict[str, Analysis] = {}
+        packaged = PACKAGED.get(model)
+        location = packaged.locate() if packaged else model
+        self._namespace = f"spacy:{model}|{self.nlp.meta.get('version')}|{fingerprint(location)}"
 
     def analyse(self, texts: list[str]) -> list[Analysis]:
+        from spacy.tokens import Doc
+
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        for text, doc in zip(missing, self.nlp.pipe(missing, batch_size=self.batch_size)):
-            self._cache[text] = Analysis(text, doc, _words(doc))
+        if missing:
+            def parse(positions: list[int]):
+                todo = [missing[p] for p in positions]
+                return zip(positions, self.nlp.pipe(todo, batch_size=self.batch_size))
+
+            docs = cached(self._namespace, [text_key(t) for t in missing], parse,
+                          lambda doc: doc.to_bytes(exclude=["tensor", "user_data"]),
+                          lambda value: Doc(self.nlp.vocab).from_bytes(value))
+            for text, doc in zip(missing, docs):
+                self._cache[text] = Analysis(text, doc, _words(doc))
         return [self._cache[t] for t in texts]
+
+    def entities(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """(start, end, label) of each text's named entities, found by the entity recogniser alone
+        (the parser and tagger are skipped: faster than a full analysis)."""
+
+        def recognise(positions: list[int]):
+            docs = self.nlp.pipe(
+                [texts[p] for p in positions], batch_size=self.batch_size,
+                disable=["parser", "tagger", "attribute_ruler", "lemmatizer"],
+            )
+            return ((p, [(e.start_char, e.end_char, e.label_) for e in doc.ents]) for p, doc in zip(positions, docs))
+
+        return cached(f"{self._namespace}|entities", [text_key(t) for t in texts], recognise,
+                      lambda spans: json.dumps(spans).encode(), lambda value: [tuple(e) for e in json.loads(value)])
+
+
+def analyser(model: str = "spacy-en") -> Analyser:
+    """The process's analyser for a spaCy model (one, however it is asked for: ``analyser()`` and
+    ``analyser("spacy-en")`` share their parses)."""
+    return _analyser(model)
 
 
 @functools.cache
-def analyser(model: str = "spacy-en") -> Analyser:
+def _analyser(model: str) -> Analyser:
     return Analyser(model)
 
 

@@ -18,6 +18,9 @@ class ModelOptions:
     # "smollm2", "ngram" (the fast tier), a causal LM's directory or hub id; None: no fluency model
     fluency_model: str | None = DEFAULT_LANGUAGE_MODEL
     batch_size: int = DEFAULT_BATCH_SIZE
+    # False: compute every model output afresh and write none to the on-disk result cache
+    # (mtqa.backends.result_cache; also off when $MTQA_NO_CACHE is set). Results are the same either way.
+    cache: bool = True
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

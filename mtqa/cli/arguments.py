@@ -46,6 +46,9 @@ def add_assess_options(parser: argparse.ArgumentParser) -> None:
                         help="take the reference from the vendor file itself: alt-trans (or alt-trans:ORIGIN) in "
                              "XLIFF 1.2, a language variant's code in TMX (from the --reference file if it is one, "
                              "else from the first candidate or baseline)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="compute every model output afresh and keep none in the on-disk result cache "
+                             "($MTQA_CACHE_DIR, default ~/.cache/mtqa); results are the same either way")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
 
@@ -134,6 +137,7 @@ def assess_settings(args: argparse.Namespace, checks: dict[str, bool]) -> dict:
         "embedding_model": args.embedding_model,
         "align_threshold": args.align_threshold,
         "batch_size": args.batch_size,
+        "cache": not args.no_cache,
         "find_errors": not args.no_errors,
         "checks": switches or None,
         "fluency_model": None if args.fluency_model == "none" else args.fluency_model,

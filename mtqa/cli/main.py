@@ -13,6 +13,7 @@ from pathlib import Path
 from mtqa.api import assess
 from mtqa.backends.packaged import cache_dir
 from mtqa.backends.registry import check_models
+from mtqa.backends.workers import connect
 from mtqa.checks import CHECKS
 from mtqa.cli.arguments import add_assess_options, assess_settings, read_inputs
 from mtqa.cli.regression import add_compare, add_gate, add_history
@@ -52,6 +53,10 @@ def _add_assess(subparsers) -> None:
                              "own format with the errors and quality attached (ITS 2.0 in XLIFF, notes in TMX, "
                              "comments in PO, columns in tables)")
     add_assess_options(parser)
+    parser.add_argument("--verbose", action="store_true", help="also print the time each stage took")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="run the language model's passes on a Dask cluster's workers (the scheduler's "
+                             "address, e.g. tcp://10.0.0.5:8786; needs pip install 'mtqa[dask]')")
     parser.set_defaults(run=_run_assess)
 
 
@@ -78,8 +83,13 @@ def _run_assess(args: argparse.Namespace) -> int:
         if folder is not None and folder.exists() and not folder.is_dir():
             raise InputError(folder, "exists and is not a folder")
     options = AssessOptions.build(**assess_settings(args, inputs.checks))
-    result = assess(inputs.references or None, inputs.candidates, options=options, progress=not args.quiet,
-                    **inputs.load)
+    client = connect(args.dask) if args.dask else None
+    try:
+        result = assess(inputs.references or None, inputs.candidates, options=options, progress=not args.quiet,
+                        client=client, **inputs.load)
+    finally:
+        if client is not None:
+            client.close()
     result.save(out, annotate=args.annotate)
     if not args.quiet:
         for warning in result.warnings:
@@ -87,6 +97,8 @@ def _run_assess(args: argparse.Namespace) -> int:
 
         print(summary(result))
         print(f"wrote {out}/report.html and tables", file=sys.stderr)
+    if args.verbose:
+        print(result.times.summary(), file=sys.stderr)
         if args.annotate:
             print(f"wrote the annotated files into {args.annotate}", file=sys.stderr)
     return EXIT_OK

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from typing import Iterable, TypeVar
+from typing import Iterable, Iterator, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -14,3 +15,25 @@ def track(items: Iterable[T], description: str, *, enabled: bool, total: int | N
     from tqdm import tqdm
 
     return tqdm(items, desc=description, total=total, leave=False, file=sys.stderr)
+
+
+class Bar(Protocol):
+    def update(self, n: int = 1) -> object: ...
+
+
+class _Silent:
+    def update(self, n: int = 1) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, description: str, *, enabled: bool) -> Iterator[Bar]:
+    """A bar advanced by hand (``bar.update(n)``), for work counted in units other than the items of
+    one loop; silent where :func:`track` would be."""
+    if not enabled or not sys.stderr.isatty():
+        yield _Silent()
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc=description, leave=False, file=sys.stderr) as bar:
+        yield bar

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mtqa.core.records import MarkedDocument
+from mtqa.core.timing import StageTimes
 from mtqa.stages.aggregate.units import empty_units
 from mtqa.stages.score.fluency import empty_words
 from mtqa.stages.score.reference import UnitScores
@@ -35,6 +36,8 @@ class Assessment:
     warnings: list[str] = field(default_factory=list)
     # One row per unit of each candidate read from a vendor file (units.csv); empty for plain text.
     units: pd.DataFrame = field(default_factory=lambda: empty_units(), repr=False)
+    # Wall time per stage (``--verbose``; not part of the output contract, which does not depend on it).
+    times: StageTimes = field(default_factory=StageTimes, repr=False, compare=False)
 
     @property
     def candidates(self) -> list[str]:

@@ -21,7 +21,7 @@ class Recorded(Exception):
 def recorded_options(monkeypatch):
     seen: list[AssessOptions] = []
 
-    def record(reference, candidates, *, options=None, progress=False, **overrides):
+    def record(reference, candidates, *, options=None, progress=False, client=None, **overrides):
         seen.append(AssessOptions.build(options, **overrides))
         raise Recorded
 

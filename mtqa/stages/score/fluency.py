@@ -47,7 +47,7 @@ from mtqa.backends.language_models import (
     straight_quotes,
     word_bits,
 )
-from mtqa.backends.linguistic import analyser, spacy_pipeline, word_frequencies
+from mtqa.backends.linguistic import analyser, word_frequencies
 from mtqa.checks import Check, enabled_checks, run_checks
 from mtqa.checks.evidence import DocumentContext, Segment
 from mtqa.core.records import MarkedDocument
@@ -203,7 +203,7 @@ class FluencyScorer:
             shown = [readable(text) for _, text in missing]
             before = [readable(context) for context, _ in missing]
             tokens = self.lm.surprisals(shown, contexts=before, progress=progress)  # "": read alone
-            entities = _entity_spans(shown)
+            entities = analyser().entities(shown)
             for key, text_read, token_list, entity_list in zip(missing, shown, tokens, entities):
                 self._facts[key] = _word_facts(key[1], text_read, token_list, entity_list)
         return [self._facts[key] for key in keys]
@@ -279,14 +279,6 @@ def _word_facts(
             )
         )
     return facts
-
-
-def _entity_spans(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-    # Only the entity recogniser is needed here, so the parser and tagger are skipped.
-    docs = spacy_pipeline("spacy-en").pipe(
-        texts, batch_size=64, disable=["parser", "tagger", "attribute_ruler", "lemmatizer"]
-    )
-    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
 
 
 @functools.cache
