@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,7 +86,7 @@ def _child(args: argparse.Namespace) -> None:
         table.to_csv(index=False).encode() for table in (result.sentences, result.errors, result.documents)
     )).hexdigest()
     record = {"wall": time.perf_counter() - started, "imports": imported, "stages": result.times.seconds,
-              "tables": tables}
+              "tables": tables, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     Path(args.child).write_text(json.dumps(record), encoding="utf-8")
 
 
@@ -219,6 +220,7 @@ def measure(pairs: list[tuple[str, str]], tiers: list[str]) -> str:
                 f"- cold run / sum of the bare forward passes: **{cold['wall'] / bare_total:.2f}×**",
                 f"- warm re-run: {warm['wall']:.1f} s, **{cold['wall'] / warm['wall']:.1f}× faster** than cold; "
                 f"tables identical: {'yes' if warm['tables'] == cold['tables'] else 'NO'}",
+                f"- peak RSS (the run's process): cold {cold['peak_rss_mb']:,.0f} MB, warm {warm['peak_rss_mb']:,.0f} MB",
                 "",
             ]
     return "\n".join(lines)

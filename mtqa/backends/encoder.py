@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtqa.backends.packaged import (
-    DEFAULT_BATCH_SIZE,
     DEFAULT_ENCODER,
     PACKAGED,
     quiet_libraries,
@@ -21,17 +20,21 @@ class SentenceEncoder:
     """Sentence and token embeddings from a sentence-transformers model.
 
     Each distinct text is encoded once per process; vectors are L2-normalised, so a dot product is a
-    cosine. Results do not depend on the batch size beyond float rounding (~1e-7).
+    cosine. A text's numbers do not depend on the texts encoded with it (:meth:`_forward`).
     """
 
-    def __init__(self, name_or_path: str = DEFAULT_ENCODER, batch_size: int = DEFAULT_BATCH_SIZE):
+    # Measured on 600 news sentences (2 cores): as fast as sentence-transformers' own batching of 32.
+    TOKEN_BUDGET = 512  # tokens per forward pass: rows = budget // padded length
+    LENGTH_STEP = 8  # texts are padded up to a multiple of this many tokens
+
+    def __init__(self, name_or_path: str = DEFAULT_ENCODER):
         packaged = PACKAGED.get(name_or_path)
         self.location = str(packaged.locate()) if packaged else name_or_path
         self.name = name_or_path
-        self.batch_size = batch_size
         self._cache: dict[str, np.ndarray] = {}
         self._token_cache: dict[str, TokenVectors] = {}
-        self._namespace = f"encoder:{name_or_path}|{fingerprint(self.location)}"
+        self._namespace = (f"encoder:{name_or_path}|{fingerprint(self.location)}"
+                           f"|budget:{self.TOKEN_BUDGET}|step:{self.LENGTH_STEP}")
 
     @functools.cached_property
     def model(self):
@@ -50,14 +53,7 @@ class SentenceEncoder:
         if missing:
             def compute(positions: list[int]):
                 todo = [missing[p] for p in positions]
-                vectors = self.model.encode(
-                    todo,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-                return zip(positions, vectors.astype(np.float32))
+                return zip(positions, (vector for vector, _ in self._forward(todo)))
 
             vectors = cached(f"{self._namespace}|sentence", [text_key(t) for t in missing], compute,
                              _encode_array, _decode_vector)
@@ -76,19 +72,42 @@ class SentenceEncoder:
         if missing:
             def compute(positions: list[int]):
                 todo = [missing[p] for p in positions]
-                outputs = self.model.encode(
-                    todo,
-                    batch_size=self.batch_size,
-                    output_value="token_embeddings",
-                    convert_to_numpy=False,
-                    show_progress_bar=False,
-                )
-                return ((p, self._token_vectors(t, o.float().cpu().numpy())) for p, t, o in zip(positions, todo, outputs))
+                outputs = self._forward(todo)
+                return ((p, self._token_vectors(t, pieces)) for p, t, (_, pieces) in zip(positions, todo, outputs))
 
             pieces = cached(f"{self._namespace}|tokens", [text_key(t) for t in missing], compute,
                             _encode_token_vectors, _decode_token_vectors)
             self._token_cache.update(zip(missing, pieces))
         return [self._token_cache[t] for t in texts]
+
+    def _forward(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text's unit-length sentence vector and its word pieces' vectors (special tokens
+        included), from forward passes whose shape depends only on the text's own length: texts are
+        padded to a multiple of LENGTH_STEP tokens and passes of one length always hold the same
+        number of rows, so a text's numbers do not depend on the texts beside it, on the batch size or
+        on what the result cache already held."""
+        import torch
+
+        tokenizer, window = self.model.tokenizer, self.model.max_seq_length
+        lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=window)["input_ids"]]
+        buckets: dict[int, list[int]] = {}
+        for i, n in enumerate(lengths):
+            buckets.setdefault(min(window, -(-n // self.LENGTH_STEP) * self.LENGTH_STEP), []).append(i)
+        results: list[tuple[np.ndarray, np.ndarray]] = [None] * len(texts)  # type: ignore[list-item]
+        for length, members in sorted(buckets.items()):
+            rows = max(1, self.TOKEN_BUDGET // length)
+            for start in range(0, len(members), rows):
+                batch = members[start : start + rows]
+                padded = [texts[i] for i in batch] + [""] * (rows - len(batch))  # unused rows: empty texts
+                features = tokenizer(padded, padding="max_length", truncation=True, max_length=length,
+                                     return_tensors="pt")
+                with torch.inference_mode():
+                    out = self.model(dict(features))
+                vectors = torch.nn.functional.normalize(out["sentence_embedding"], p=2, dim=1)
+                for row, i in enumerate(batch):
+                    results[i] = (vectors[row].numpy().astype(np.float32),
+                                  out["token_embeddings"][row, : lengths[i]].float().numpy())
+        return results
 
     def _token_vectors(self, text: str, vectors: np.ndarray) -> TokenVectors:
         encoding = self.model.tokenizer(
@@ -130,11 +149,11 @@ def _decode_token_vectors(value: bytes) -> TokenVectors:
     return TokenVectors(offsets, vectors)
 
 
-def sentence_encoder(name_or_path: str = DEFAULT_ENCODER, batch_size: int = DEFAULT_BATCH_SIZE) -> SentenceEncoder:
-    """The process's encoder for a model and batch size (one, however it is asked for)."""
-    return _sentence_encoder(name_or_path, batch_size)
+def sentence_encoder(name_or_path: str = DEFAULT_ENCODER) -> SentenceEncoder:
+    """The process's encoder for a model (one, however it is asked for)."""
+    return _sentence_encoder(name_or_path)
 
 
 @functools.cache
-def _sentence_encoder(name_or_path: str, batch_size: int) -> SentenceEncoder:
-    return SentenceEncoder(name_or_path, batch_size)
+def _sentence_encoder(name_or_path: str) -> SentenceEncoder:
+    return SentenceEncoder(name_or_path)

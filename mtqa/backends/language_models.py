@@ -192,7 +192,8 @@ class CausalLM(LanguageModel):
         order = sorted(range(len(keys)), key=lambda k: sum(len(before) + len(ids) for before, ids, _ in pieces[k]))
         size = self.DISTRIBUTED_CHUNK if is_distributed() else self.CHUNK
         chunks = [order[i : i + size] for i in range(0, len(order), size)]
-        with progress_bar(sum(map(len, pieces)), label, enabled=progress) as bar:
+        # Counted in sentences: a piece is a whole sentence unless it is longer than the window.
+        with progress_bar(sum(map(len, pieces)), label, enabled=progress, unit="sentence") as bar:
             if is_distributed():
                 import torch
 

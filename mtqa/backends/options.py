@@ -17,7 +17,7 @@ class ModelOptions:
     embedding_model: str = DEFAULT_ENCODER
     # "smollm2", "ngram" (the fast tier), a causal LM's directory or hub id; None: no fluency model
     fluency_model: str | None = DEFAULT_LANGUAGE_MODEL
-    batch_size: int = DEFAULT_BATCH_SIZE
+    batch_size: int = DEFAULT_BATCH_SIZE  # the learned estimator's and the link verifier's
     # False: compute every model output afresh and write none to the on-disk result cache
     # (mtqa.backends.result_cache; also off when $MTQA_NO_CACHE is set). Results are the same either way.
     cache: bool = True

@@ -28,7 +28,8 @@ def add_assess_options(parser: argparse.ArgumentParser) -> None:
                         help="skip cost: the score (cosine adjusted for margin, shared words, length and merges) "
                              f"a link must beat; higher links fewer sentences (default: {_DEFAULTS.align.skip_cost})")
     parser.add_argument("--batch-size", type=int, default=models.batch_size, metavar="N",
-                        help=f"model batch size (default: {models.batch_size})")
+                        help="batch size of the learned estimator and the link verifier (the encoder and the "
+                             f"language model batch by length) (default: {models.batch_size})")
     parser.add_argument("--disable-check", action="append", default=[], metavar="NAME",
                         help="switch a QA check off (repeat for several; `mtqa checks` lists them)")
     parser.add_argument("--no-errors", action="store_true", help="skip stage 6 (error spans)")

@@ -27,13 +27,13 @@ class _Silent:
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, description: str, *, enabled: bool) -> Iterator[Bar]:
-    """A bar advanced by hand (``bar.update(n)``), for work counted in units other than the items of
-    one loop; silent where :func:`track` would be."""
+def progress_bar(total: int, description: str, *, enabled: bool, unit: str = "it") -> Iterator[Bar]:
+    """A bar advanced by hand (``bar.update(n)``), with its rate in ``unit``/s and an ETA; silent
+    where :func:`track` would be."""
     if not enabled or not sys.stderr.isatty():
         yield _Silent()
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, desc=description, leave=False, file=sys.stderr) as bar:
+    with tqdm(total=total, desc=description, leave=False, file=sys.stderr, unit=f" {unit}") as bar:
         yield bar

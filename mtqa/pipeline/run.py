@@ -87,7 +87,7 @@ def _mark(document: Document, options: AssessOptions, others: Sequence[str] = ()
     if options.parallel:
         return MarkedDocument(document, segment_lines(document), {})
     sentences = segment(document)
-    encoder = sentence_encoder(options.models.embedding_model, options.models.batch_size)
+    encoder = sentence_encoder(options.models.embedding_model)
     marks = mark_non_content(document, sentences, encode=encoder.encode, config=options.non_content, others=others)
     return MarkedDocument(document, sentences, marks)
 
@@ -100,7 +100,7 @@ def _align(
     if options.parallel:
         primary = references[0]
         return align_parallel(candidate.document.doc_id, candidate.sentences, primary.sentences, primary.document.doc_id)
-    encoder = sentence_encoder(options.models.embedding_model, options.models.batch_size)
+    encoder = sentence_encoder(options.models.embedding_model)
     return align_comparable(
         candidate.document.doc_id,
         candidate.content,
@@ -216,7 +216,7 @@ def _assess(
     errors = aggregate.empty_errors()
     if options.errors.enabled:
         with times.stage("find errors"):
-            encoder = sentence_encoder(options.models.embedding_model, options.models.batch_size)
+            encoder = sentence_encoder(options.models.embedding_model)
             references_by_id = {m.document.doc_id: m for m in marked_refs}
             after_reference = UnexplainedBits.for_run(options.models, progress)  # the metric's pairs, remembered
             spans = find_errors(marked_cands, units, references_by_id, encoder, enabled_checks(options.errors.checks),

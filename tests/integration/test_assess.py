@@ -5,6 +5,7 @@ import pytest
 from conftest import CANDIDATES, DATA, FRENCH, REFERENCE, RUSSIAN, sentence_containing
 
 import mtqa
+from mtqa.backends.encoder import sentence_encoder
 from mtqa.stages.aggregate.quality import packaged_model
 from mtqa.stages.aggregate.statistics import ci_columns
 from mtqa.stages.aggregate.tables import (
@@ -74,7 +75,10 @@ def test_document_scores_are_corpus_scores_over_aligned_units(seeds_result):
     assert french.n_aligned + french.n_partial == len(units)
 
 
-def test_results_do_not_depend_on_the_batch_size(seeds_result):
+def test_results_do_not_depend_on_the_batch_size_or_on_which_texts_are_encoded_together(seeds_result, monkeypatch):
+    encoder = sentence_encoder()
+    monkeypatch.setattr(encoder, "_cache", {})  # encode every text again, grouped as this run asks
+    monkeypatch.setattr(encoder, "_token_cache", {})
     again = mtqa.assess(REFERENCE, CANDIDATES, batch_size=3)
     pd.testing.assert_frame_equal(seeds_result.sentences, again.sentences)
     pd.testing.assert_frame_equal(seeds_result.documents, again.documents)

@@ -195,8 +195,11 @@ def test_language_model_evidence_plugs_in_as_one_more_source():
     assert from_model[0].text in text and "bits" in from_model[0].explanation
 
 
-def test_errors_do_not_depend_on_the_batch_size():
+def test_errors_do_not_depend_on_the_batch_size_or_on_which_texts_are_encoded_together(monkeypatch):
     one = mtqa.assess(REFERENCE, [FRENCH], batch_size=32)
+    encoder = sentence_encoder()
+    monkeypatch.setattr(encoder, "_cache", {})
+    monkeypatch.setattr(encoder, "_token_cache", {})
     other = mtqa.assess(REFERENCE, [FRENCH], batch_size=3)
     pd.testing.assert_frame_equal(one.errors, other.errors)
     pd.testing.assert_frame_equal(one.sentences, other.sentences)
