@@ -89,7 +89,9 @@ class SentenceEncoder:
         import torch
 
         tokenizer, window = self.model.tokenizer, self.model.max_seq_length
-        lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=window)["input_ids"]]
+        encoded = tokenizer(texts + [""], truncation=True, max_length=window)  # "": an unused row
+        rows_of = [{key: values[i] for key, values in encoded.items()} for i in range(len(texts) + 1)]
+        lengths = [len(row["input_ids"]) for row in rows_of[:-1]]
         buckets: dict[int, list[int]] = {}
         for i, n in enumerate(lengths):
             buckets.setdefault(min(window, -(-n // self.LENGTH_STEP) * self.LENGTH_STEP), []).append(i)
@@ -98,9 +100,8 @@ class SentenceEncoder:
             rows = max(1, self.TOKEN_BUDGET // length)
             for start in range(0, len(members), rows):
                 batch = members[start : start + rows]
-                padded = [texts[i] for i in batch] + [""] * (rows - len(batch))  # unused rows: empty texts
-                features = tokenizer(padded, padding="max_length", truncation=True, max_length=length,
-                                     return_tensors="pt")
+                inputs = [rows_of[i] for i in batch] + [rows_of[-1]] * (rows - len(batch))
+                features = tokenizer.pad(inputs, padding="max_length", max_length=length, return_tensors="pt")
                 with torch.inference_mode():
                     out = self.model(dict(features))
                 vectors = torch.nn.functional.normalize(out["sentence_embedding"], p=2, dim=1)

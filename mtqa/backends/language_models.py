@@ -32,7 +32,7 @@ from typing import Callable, Iterator, Sequence
 
 from mtqa.backends.packaged import PACKAGED, cache_dir, quiet_libraries
 from mtqa.backends.result_cache import cached, fingerprint, text_key
-from mtqa.backends.workers import is_distributed, run_chunks
+from mtqa.backends.workers import is_distributed, run_on_workers
 from mtqa.core.exceptions import InputError
 from mtqa.core.progress import progress_bar, track
 
@@ -190,22 +190,23 @@ class CausalLM(LanguageModel):
         cache keeps each chunk as soon as it is scored, and a Dask cluster scores chunks at once."""
         pieces = [self._pieces(text, context) for context, text in keys]
         order = sorted(range(len(keys)), key=lambda k: sum(len(before) + len(ids) for before, ids, _ in pieces[k]))
-        size = self.DISTRIBUTED_CHUNK if is_distributed() else self.CHUNK
+        spread = is_distributed()
+        size = self.DISTRIBUTED_CHUNK if spread else self.CHUNK
         chunks = [order[i : i + size] for i in range(0, len(order), size)]
         # Counted in sentences: a piece is a whole sentence unless it is longer than the window.
         with progress_bar(sum(map(len, pieces)), label, enabled=progress, unit="sentence") as bar:
-            if is_distributed():
+            if spread:
                 import torch
 
                 threads = torch.get_num_threads()
                 work = [(self.spec, threads, [pieces[k] for k in chunk]) for chunk in chunks]
-                results = run_chunks(_score_on_worker, work)
+                results = run_on_workers(_score_on_worker, work)
             else:
                 results = (self._score([pieces[k] for k in chunk], bar.update) for chunk in chunks)
             for chunk, scored in zip(chunks, results):
                 for k, tokens in zip(chunk, scored):
                     yield positions[k], tuple(tokens)
-                if is_distributed():
+                if spread:  # a local pass advances the bar batch by batch
                     bar.update(sum(len(pieces[k]) for k in chunk))
 
     def _score(

@@ -32,14 +32,12 @@ def is_distributed() -> bool:
     return _client.get() is not None
 
 
-def run_chunks(function: Callable[..., Any], chunks: Sequence[tuple]) -> Iterator[Any]:
-    """``function(*chunk)`` of each chunk, in order: here, one after the other, or on the cluster's
-    workers at once (each result is yielded as soon as it and those before it are back)."""
+def run_on_workers(function: Callable[..., Any], chunks: Sequence[tuple]) -> Iterator[Any]:
+    """``function(*chunk)`` of each chunk on the cluster's workers at once, yielded in order, each as
+    soon as it and those before it are back (only inside :func:`distributed` with a client)."""
     client = _client.get()
     if client is None:
-        for chunk in chunks:
-            yield function(*chunk)
-        return
+        raise RuntimeError("run_on_workers needs a Dask client (mtqa.backends.workers.distributed)")
     futures = [client.submit(function, *chunk, pure=False) for chunk in chunks]
     try:
         for future in futures:
